@@ -1,0 +1,122 @@
+"""The aiohttp session and one HTTP attempt.
+
+Owns the session's lifecycle (created lazily on the loop of the first request, bound to
+that loop) and translates what aiohttp raises into this package's exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Mapping
+
+import aiohttp
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError
+
+_CHUNK = 64 * 1024
+
+
+class Reply:
+    """A response read in full: status, headers and body bytes."""
+
+    __slots__ = ("content", "headers", "method", "status", "url")
+
+    def __init__(self, method: str, url: str, status: int, headers: CIMultiDictProxy[str], content: bytes) -> None:
+        self.method = method
+        self.url = url
+        self.status = status
+        self.headers = headers
+        self.content = content
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id header, when it sent one."""
+        return self.headers.get("x-request-id") or self.headers.get("request-id")
+
+
+class Transport:
+    """One aiohttp session, bound to the event loop it was created on."""
+
+    def __init__(self, headers: Mapping[str, str], *, max_response_size: int, max_connections: int) -> None:
+        self._headers = dict(headers)
+        self._max_response_size = max_response_size
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+
+    async def get(self, url: URL, timeout: aiohttp.ClientTimeout) -> Reply:
+        """Send one GET and read its whole body; raise ``APIConnectionError`` on failure."""
+        session = self._session
+        if session is None or self._loop is not asyncio.get_running_loop():
+            session = self._open()
+        try:
+            async with session.get(url, timeout=timeout) as response:
+                content = await self._read(response)
+                return Reply("GET", str(url), response.status, response.headers, content)
+        except asyncio.TimeoutError as exc:
+            message = f"GET {url} timed out after {timeout.total}s"
+            raise APITimeoutError(message, method="GET", url=str(url)) from exc
+        except aiohttp.ClientError as exc:
+            raise APIConnectionError(_describe(exc, url), method="GET", url=str(url)) from exc
+        except ssl.SSLError as exc:
+            raise APIConnectionError(f"GET {url} failed: TLS error: {exc}", method="GET", url=str(url)) from exc
+        except OSError as exc:
+            raise APIConnectionError(f"GET {url} failed: {exc}", method="GET", url=str(url)) from exc
+
+    async def close(self) -> None:
+        """Close the session; later requests raise ``RuntimeError``."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            await session.close()
+
+    def _open(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._closed:
+            raise RuntimeError("this client is closed; create a new one")
+        if self._session is not None:
+            raise RuntimeError(
+                "this AsyncLlamaCloud client is bound to the event loop it was first used on; "
+                "create one client per event loop (or use the sync LlamaCloud client from threads)"
+            )
+        connector = aiohttp.TCPConnector(limit=self._max_connections)
+        self._session = aiohttp.ClientSession(
+            headers=self._headers, connector=connector, raise_for_status=False, trust_env=False
+        )
+        self._loop = loop
+        return self._session
+
+    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
+        limit = self._max_response_size
+        length = response.content_length
+        if length is not None and length > limit:
+            raise _too_large(response, limit)
+        if length is not None and "Content-Encoding" not in response.headers:
+            return await response.read()
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(_CHUNK):
+            body += chunk
+            if len(body) > limit:
+                raise _too_large(response, limit)
+        return bytes(body)
+
+
+def _too_large(response: aiohttp.ClientResponse, limit: int) -> APIResponseValidationError:
+    url = str(response.url)
+    return APIResponseValidationError(
+        f"GET {url} returned a body larger than max_response_size ({limit} bytes)",
+        method="GET",
+        url=url,
+        status_code=response.status,
+        request_id=response.headers.get("x-request-id"),
+        body=b"",
+    )
+
+
+def _describe(exc: aiohttp.ClientError, url: URL) -> str:
+    detail = str(exc) or type(exc).__name__
+    return f"GET {url} failed: {type(exc).__name__}: {detail}"

@@ -1,0 +1,34 @@
+"""What every resource shares: the client's request function, plain or raw."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar, cast
+
+from .._response import RawResponse
+from .._types import Timeout
+
+if TYPE_CHECKING:
+    from .._client import AsyncLlamaCloud
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+class _Get(Protocol):
+    def __call__(self, path: str, query: str, model: type[T], timeout: Timeout, /) -> Awaitable[T]: ...
+
+
+class AsyncAPIResource:
+    """A group of endpoints; with ``raw=True`` its methods return ``RawResponse`` objects."""
+
+    _get: _Get
+
+    def __init__(self, client: AsyncLlamaCloud, *, raw: bool = False) -> None:
+        self._client = client
+        self._get = cast(_Get, client._get_raw if raw else client._get)
+
+
+def as_raw(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """Retype a method of a ``raw=True`` resource: it resolves to a ``RawResponse``."""
+    return cast("Callable[P, Awaitable[RawResponse[T]]]", method)

@@ -1,0 +1,157 @@
+"""The v1 extraction API: ``/api/v1/extraction/jobs`` and ``/api/v1/extraction/runs``."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .._types import NOT_GIVEN, Timeout
+from .._validation import path_segment, query_string
+from ..types.extraction_v1 import ExtractRun, JobGetResultResponse
+from ._base import AsyncAPIResource, as_raw
+
+if TYPE_CHECKING:
+    from .._client import AsyncLlamaCloud
+
+
+class AsyncExtractionResource:
+    """The v1 extraction API, grouped as the URLs are: ``jobs`` and ``runs``."""
+
+    def __init__(self, client: AsyncLlamaCloud) -> None:
+        self._client = client
+
+    @cached_property
+    def jobs(self) -> AsyncJobsResource:
+        """Extraction jobs: ``client.extraction.jobs.get_result(job_id)``."""
+        return AsyncJobsResource(self._client)
+
+    @cached_property
+    def runs(self) -> AsyncRunsResource:
+        """Extraction runs: ``client.extraction.runs.get(run_id)``."""
+        return AsyncRunsResource(self._client)
+
+
+class AsyncJobsResource(AsyncAPIResource):
+    """Extraction jobs of the v1 API."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncJobsResourceWithRawResponse:
+        """The same methods, returning the undecoded ``RawResponse``."""
+        return AsyncJobsResourceWithRawResponse(AsyncJobsResource(self._client, raw=True))
+
+    async def get_result(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> JobGetResultResponse:
+        """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
+
+        Args:
+            job_id: The job's ID.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Returns:
+            The extracted data and its metadata.
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job, or it has no result yet.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return await self._get(
+            f"/api/v1/extraction/jobs/{path_segment('job_id', job_id)}/result",
+            query_string(organization_id=organization_id, project_id=project_id),
+            JobGetResultResponse,
+            timeout,
+        )
+
+
+class AsyncJobsResourceWithRawResponse:
+    """``client.extraction.jobs.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, jobs: AsyncJobsResource) -> None:
+        self.get_result = as_raw(jobs.get_result)
+
+
+class AsyncRunsResource(AsyncAPIResource):
+    """Extraction runs of the v1 API."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRunsResourceWithRawResponse:
+        """The same methods, returning the undecoded ``RawResponse``."""
+        return AsyncRunsResourceWithRawResponse(AsyncRunsResource(self._client, raw=True))
+
+    async def get(
+        self,
+        run_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ExtractRun:
+        """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
+
+        Args:
+            run_id: The run's ID.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Returns:
+            The run, with its configuration, status and extracted data.
+
+        Raises:
+            ValueError: ``run_id`` is empty or not a single path segment.
+            NotFoundError: No such run.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return await self._get(
+            "/api/v1/extraction/runs/" + path_segment("run_id", run_id),
+            query_string(organization_id=organization_id, project_id=project_id),
+            ExtractRun,
+            timeout,
+        )
+
+    async def get_by_job(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ExtractRun:
+        """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
+
+        Args:
+            job_id: The job's ID.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Returns:
+            The job's run, with its configuration, status and extracted data.
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job, or it has no run yet.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return await self._get(
+            "/api/v1/extraction/runs/by-job/" + path_segment("job_id", job_id),
+            query_string(organization_id=organization_id, project_id=project_id),
+            ExtractRun,
+            timeout,
+        )
+
+
+class AsyncRunsResourceWithRawResponse:
+    """``client.extraction.runs.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, runs: AsyncRunsResource) -> None:
+        self.get = as_raw(runs.get)
+        self.get_by_job = as_raw(runs.get_by_job)

@@ -1,0 +1,51 @@
+"""Response models: msgspec Structs decoded straight from response bytes."""
+
+from ._base import ExtractedData, JSONObject, Model
+from .extract_v2 import (
+    ExtractConfiguration,
+    ExtractedFieldMetadata,
+    ExtractionTarget,
+    ExtractJobMetadata,
+    ExtractJobStatus,
+    ExtractJobUsage,
+    ExtractTier,
+    ExtractV2Job,
+    ExtractV2JobMetadata,
+    ExtractV2JobUsage,
+)
+from .extraction_v1 import (
+    ChunkMode,
+    ExtractConfig,
+    ExtractMode,
+    ExtractRun,
+    ExtractRunStatus,
+    ExtractTarget,
+    File,
+    JobGetResultResponse,
+    Priority,
+)
+
+__all__ = [
+    "ChunkMode",
+    "ExtractConfig",
+    "ExtractConfiguration",
+    "ExtractJobMetadata",
+    "ExtractJobStatus",
+    "ExtractJobUsage",
+    "ExtractMode",
+    "ExtractRun",
+    "ExtractRunStatus",
+    "ExtractTarget",
+    "ExtractTier",
+    "ExtractV2Job",
+    "ExtractV2JobMetadata",
+    "ExtractV2JobUsage",
+    "ExtractedData",
+    "ExtractedFieldMetadata",
+    "ExtractionTarget",
+    "File",
+    "JSONObject",
+    "JobGetResultResponse",
+    "Model",
+    "Priority",
+]

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import aioresponses.core as aioresponses_core
+import pytest
+from aiohttp import ClientResponse
+from aioresponses import aioresponses
+
+from llamacloud_async import AsyncLlamaCloud
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE_URL = "https://api.test.llamacloud"
+API_KEY = "llx-test-secret-key-0123456789"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def fixture_json(name: str) -> Any:
+    return json.loads(fixture_bytes(name))
+
+
+class _ClientResponseWithStreamWriter(ClientResponse):
+    """aiohttp 3.14 requires ``stream_writer``, which aioresponses 0.7.x does not pass
+    (pnuckowski/aioresponses#289); give it an inert one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture
+def mocked(monkeypatch: pytest.MonkeyPatch) -> Iterator[aioresponses]:
+    if "stream_writer" in inspect.signature(ClientResponse.__init__).parameters:
+        monkeypatch.setattr(aioresponses_core, "ClientResponse", _ClientResponseWithStreamWriter)
+    with aioresponses() as m:
+        yield m
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[AsyncLlamaCloud]:
+    async with AsyncLlamaCloud(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as c:
+        yield c
