@@ -28,7 +28,9 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS = 100
 
-USER_AGENT = f"llamacloud-async/{__version__} python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
+USER_AGENT = (
+    f"llamacloud-async/{__version__} python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
+)
 
 
 class AsyncLlamaCloud:
@@ -149,7 +151,7 @@ def _base_url(raw: str) -> str:
     return str(url).rstrip("/")
 
 
-def _checked_timeout(timeout: float | None) -> float | None:
+def _checked_timeout(timeout: object) -> float | None:
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
@@ -157,7 +159,7 @@ def _checked_timeout(timeout: float | None) -> float | None:
     return float(timeout)
 
 
-def _checked_count(name: str, value: int) -> int:
+def _checked_count(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be a non-negative int, got {value!r}")
     return value

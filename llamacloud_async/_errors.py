@@ -24,6 +24,7 @@ of the response body; never the API key or any request header.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import msgspec
 
@@ -203,7 +204,7 @@ def _detail(body: bytes) -> object | None:
     if not body.lstrip().startswith(b"{"):
         return None
     try:
-        decoded = msgspec.json.decode(body)
+        decoded: object = msgspec.json.decode(body)
     except msgspec.DecodeError:
         return None
-    return decoded.get("detail") if isinstance(decoded, dict) else None
+    return cast("dict[str, object]", decoded).get("detail") if isinstance(decoded, dict) else None

@@ -24,7 +24,9 @@ class Reply:
 
     __slots__ = ("content", "headers", "method", "status", "url")
 
-    def __init__(self, method: str, url: str, status: int, headers: CIMultiDictProxy[str], content: bytes) -> None:
+    def __init__(
+        self, method: str, url: str, status: int, headers: CIMultiDictProxy[str], content: bytes
+    ) -> None:
         self.method = method
         self.url = url
         self.status = status
@@ -63,7 +65,9 @@ class Transport:
         except aiohttp.ClientError as exc:
             raise APIConnectionError(_describe(exc, url), method="GET", url=str(url)) from exc
         except ssl.SSLError as exc:
-            raise APIConnectionError(f"GET {url} failed: TLS error: {exc}", method="GET", url=str(url)) from exc
+            raise APIConnectionError(
+                f"GET {url} failed: TLS error: {exc}", method="GET", url=str(url)
+            ) from exc
         except OSError as exc:
             raise APIConnectionError(f"GET {url} failed: {exc}", method="GET", url=str(url)) from exc
 

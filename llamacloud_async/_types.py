@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, TypeAlias, Union
+from typing import Final, TypeAlias
 
 __all__ = ["NOT_GIVEN", "NotGiven", "Timeout"]
 
@@ -26,6 +26,6 @@ class NotGiven:
 
 NOT_GIVEN: Final = NotGiven()
 
-Timeout: TypeAlias = Union[float, None, NotGiven]
+Timeout: TypeAlias = float | NotGiven | None
 """Seconds for one attempt (connect, headers and body); ``None`` for no limit;
 ``NOT_GIVEN`` for the client's default."""

@@ -22,7 +22,7 @@ _FORBIDDEN = re.compile(r"[/?#\\\x00-\x1f\x7f]")
 
 def path_segment(name: str, value: str) -> str:
     """``value`` encoded as one URL path segment, or a ``ValueError`` naming ``name``."""
-    if _PLAIN_ID.fullmatch(value) is not None and len(value) <= MAX_ID_LENGTH:
+    if type(value) is str and len(value) <= MAX_ID_LENGTH and _PLAIN_ID.fullmatch(value) is not None:
         return value
     return quote(_checked_id(name, value), safe="")
 

@@ -13,6 +13,7 @@ from aiohttp import ClientResponse
 from aioresponses import aioresponses
 
 from llamacloud_async import AsyncLlamaCloud
+from llamacloud_async.testing import FakeLlamaCloud
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE_URL = "https://api.test.llamacloud"
@@ -47,4 +48,16 @@ def mocked(monkeypatch: pytest.MonkeyPatch) -> Iterator[aioresponses]:
 @pytest.fixture
 async def client() -> AsyncIterator[AsyncLlamaCloud]:
     async with AsyncLlamaCloud(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as c:
+        yield c
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeLlamaCloud]:
+    async with FakeLlamaCloud(api_key=API_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+async def live_client(fake: FakeLlamaCloud) -> AsyncIterator[AsyncLlamaCloud]:
+    async with AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=0) as c:
         yield c

@@ -24,9 +24,7 @@ async def test_extract_get_decodes_job_and_sends_repeated_expand(
     url = f"{BASE_URL}/api/v2/extract/ext-1?expand=configuration&expand=extract_metadata&project_id=p%201"
     mocked.get(url, body=fixture_bytes("extract_v2_job_file_input.json"))
 
-    job = await client.extract.get(
-        "ext-1", expand=["configuration", "extract_metadata"], project_id="p 1"
-    )
+    job = await client.extract.get("ext-1", expand=["configuration", "extract_metadata"], project_id="p 1")
 
     assert isinstance(job, ExtractV2Job)
     assert job.id == "ext-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -39,24 +37,30 @@ async def test_extract_get_decodes_job_and_sends_repeated_expand(
     assert job.extract_metadata is not None
     assert job.extract_metadata.field_metadata is not None
     assert job.extract_metadata.field_metadata.row_metadata == [{"foo": {"foo": "bar"}}]
-    assert job.metadata is not None and job.metadata.usage is not None
+    assert job.metadata is not None
+    assert job.metadata.usage is not None
     assert job.metadata.usage.num_pages_extracted == 0
     assert [u.query.getall("expand") for u in sent_urls(mocked)] == [["configuration", "extract_metadata"]]
 
 
-async def test_extract_get_decodes_the_parameters_shape(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
+async def test_extract_get_decodes_the_parameters_shape(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
     mocked.get(f"{BASE_URL}/api/v2/extract/id", body=fixture_bytes("extract_v2_job_parameters.json"))
 
     job = await client.extract.get("id")
 
     assert (job.type, job.value, job.parameters) == ("url", "value", {"foo": {"foo": "bar"}})
     assert job.file_input is None
-    assert job.extract_metadata is not None and job.extract_metadata.usage is not None
+    assert job.extract_metadata is not None
+    assert job.extract_metadata.usage is not None
     assert job.extract_metadata.usage.num_document_tokens == 0
 
 
 async def test_expand_accepts_a_single_string(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
-    mocked.get(f"{BASE_URL}/api/v2/extract/id?expand=usage", body=fixture_bytes("extract_v2_job_parameters.json"))
+    mocked.get(
+        f"{BASE_URL}/api/v2/extract/id?expand=usage", body=fixture_bytes("extract_v2_job_parameters.json")
+    )
 
     await client.extract.get("id", expand="usage")
 
@@ -85,8 +89,10 @@ async def test_runs_get(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
     assert run.status == "CREATED"
     assert run.config.extract_model == "openai-gpt-4-1"
     assert run.config.num_pages_context == 1
-    assert run.file is not None and run.file.file_size == 0
-    assert run.file.expires_at is not None and run.file.expires_at.tzinfo == timezone.utc
+    assert run.file is not None
+    assert run.file.file_size == 0
+    assert run.file.expires_at is not None
+    assert run.file.expires_at.tzinfo == timezone.utc
 
 
 async def test_runs_get_by_job(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
@@ -113,13 +119,20 @@ async def test_no_query_string_without_parameters(client: AsyncLlamaCloud, mocke
 
 @pytest.mark.parametrize(
     ("raw_id", "segment"),
-    [("a b", "a%20b"), ("ü-id", "%C3%BC-id"), ("100%", "100%25"), (".hidden", ".hidden"), ("a;b=c", "a%3Bb%3Dc")],
+    [
+        ("a b", "a%20b"),
+        ("ü-id", "%C3%BC-id"),
+        ("100%", "100%25"),
+        (".hidden", ".hidden"),
+        ("a;b=c", "a%3Bb%3Dc"),
+    ],
 )
 async def test_ids_are_encoded_as_one_segment(
     client: AsyncLlamaCloud, mocked: aioresponses, raw_id: str, segment: str
 ) -> None:
     mocked.get(
-        URL(f"{BASE_URL}/api/v1/extraction/runs/{segment}", encoded=True), body=fixture_bytes("extraction_run.json")
+        URL(f"{BASE_URL}/api/v1/extraction/runs/{segment}", encoded=True),
+        body=fixture_bytes("extraction_run.json"),
     )
 
     await client.extraction.runs.get(raw_id)
@@ -147,7 +160,9 @@ async def test_raw_response_gives_status_headers_bytes_and_parse(
 
 async def test_every_resource_has_raw_access(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
     mocked.get(f"{BASE_URL}/api/v2/extract/e", body=fixture_bytes("extract_v2_job_parameters.json"))
-    mocked.get(f"{BASE_URL}/api/v1/extraction/jobs/j/result", body=fixture_bytes("extraction_job_result.json"))
+    mocked.get(
+        f"{BASE_URL}/api/v1/extraction/jobs/j/result", body=fixture_bytes("extraction_job_result.json")
+    )
     mocked.get(f"{BASE_URL}/api/v1/extraction/runs/by-job/j", body=fixture_bytes("extraction_run.json"))
 
     job = (await client.extract.with_raw_response.get("e")).parse()

@@ -26,7 +26,8 @@ class AsyncAPIResource:
 
     def __init__(self, client: AsyncLlamaCloud, *, raw: bool = False) -> None:
         self._client = client
-        self._get = cast(_Get, client._get_raw if raw else client._get)
+        # Resources are the client's friends: they share its private request functions.
+        self._get = cast(_Get, client._get_raw if raw else client._get)  # pyright: ignore[reportPrivateUsage]
 
 
 def as_raw(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:

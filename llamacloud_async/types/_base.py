@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 import msgspec
 
-JSONObject = dict[str, Any]
+JSONObject: TypeAlias = dict[str, Any]
 """A JSON object as decoded: integers stay ``int``, fractions are ``float``."""
 
-ExtractedData = Union[JSONObject, list[JSONObject], None]
+ExtractedData: TypeAlias = JSONObject | list[JSONObject] | None
 """Extracted data: one object per document, or a list (per page or per table row)."""
 
 

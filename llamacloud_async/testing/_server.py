@@ -1,0 +1,324 @@
+"""``FakeLlamaCloud``: a real HTTP server on loopback that speaks the extraction API."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal
+
+import msgspec
+from aiohttp import web
+
+from . import _bodies
+from ._faults import (
+    CloseMidBody,
+    Delay,
+    Fault,
+    HTMLError,
+    Oversized,
+    Redirect,
+    Reset,
+    Status,
+    Trickle,
+    TruncatedJSON,
+)
+
+Route = Literal["extract", "result", "run", "run-by-job"]
+
+ROUTES: dict[Route, str] = {
+    "extract": "/api/v2/extract/{id}",
+    "result": "/api/v1/extraction/jobs/{id}/result",
+    "run": "/api/v1/extraction/runs/{id}",
+    "run-by-job": "/api/v1/extraction/runs/by-job/{id}",
+}
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the fake server received."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    route: Route
+    id: str
+    peer: tuple[str, int] | None
+    """The client's address and port: one per connection."""
+
+
+@dataclass
+class _Rule:
+    fault: Fault
+    route: Route | None
+    id: str | None
+    remaining: int | None
+
+    def take(self, route: Route, id_: str) -> bool:
+        if (self.route is not None and self.route != route) or (self.id is not None and self.id != id_):
+            return False
+        if self.remaining is None:
+            return True
+        if self.remaining <= 0:
+            return False
+        self.remaining -= 1
+        return True
+
+
+class FakeLlamaCloud:
+    """A LlamaCloud stand-in on ``127.0.0.1``, for tests that need real HTTP.
+
+    Serves the four extraction endpoints with realistic bodies generated from the ID,
+    or with bodies you ``seed``; records every request; and injects scripted faults::
+
+        async with FakeLlamaCloud() as fake:
+            fake.inject(Status(503), route="run", times=2)
+            async with AsyncLlamaCloud(api_key="test", base_url=fake.base_url) as client:
+                run = await client.extraction.runs.get("run-1")
+            assert len(fake.requests) == 3
+
+    Args:
+        host: Address to listen on (loopback by default).
+        port: Port to listen on; 0 picks a free one.
+        api_key: When set, requests without ``Authorization: Bearer <api_key>`` get 401.
+        unknown_ids: ``"generate"`` answers any ID with a generated body; ``"404"`` only
+            seeded IDs exist.
+        rows: Line items per generated document (the body size grows with it).
+        per_table_row: Generated v2 jobs carry a list result, one object per table row.
+        fault_rate: The share of requests that get a random transient fault
+            (503, 429 with a short ``retry-after-ms``, reset, or mid-body close).
+        seed: Seeds the random faults, for repeatable runs.
+        record: Keep every request in ``requests`` (turn off for long benchmarks).
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str | None = None,
+        unknown_ids: Literal["generate", "404"] = "generate",
+        rows: int = 3,
+        per_table_row: bool = False,
+        fault_rate: float = 0.0,
+        seed: int | None = None,
+        record: bool = True,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.api_key = api_key
+        self.unknown_ids = unknown_ids
+        self.rows = rows
+        self.per_table_row = per_table_row
+        self.fault_rate = fault_rate
+        self.record = record
+        self.requests: list[RecordedRequest] = []
+        self.not_found_ids: set[str] = set()
+        self._random = random.Random(seed)
+        self._seeded: dict[tuple[Route, str], bytes] = {}
+        self._rules: list[_Rule] = []
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The URL to pass as ``base_url`` to a client."""
+        if self._runner is None:
+            raise RuntimeError("FakeLlamaCloud is not started")
+        return f"http://{self.host}:{self.port}"
+
+    def seed(self, route: Route, id: str, body: bytes | dict[str, Any] | msgspec.Struct) -> None:
+        """Serve ``body`` for ``id`` on ``route`` instead of a generated one."""
+        self._seeded[(route, id)] = body if isinstance(body, bytes) else msgspec.json.encode(body)
+
+    def inject(
+        self, fault: Fault, *, route: Route | None = None, id: str | None = None, times: int | None = 1
+    ) -> None:
+        """Answer matching requests with ``fault``: the next ``times`` of them, or all if ``None``.
+
+        Rules are tried in the order they were added; the first that matches is used.
+        """
+        self._rules.append(_Rule(fault, route, id, times))
+
+    def clear_faults(self) -> None:
+        """Drop every injected fault."""
+        self._rules.clear()
+
+    def requests_for(self, id: str) -> list[RecordedRequest]:
+        """The recorded requests for one ID."""
+        return [r for r in self.requests if r.id == id]
+
+    async def start(self) -> None:
+        """Start listening."""
+        app = web.Application()
+        for route, path in ROUTES.items():
+            app.router.add_get(path, self._handler(route))
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        """Stop listening and drop open connections."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeLlamaCloud:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def _handler(self, route: Route) -> Callable[[web.Request], Any]:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            id_ = request.match_info["id"]
+            if self.record:
+                self.requests.append(
+                    RecordedRequest(
+                        request.method,
+                        request.path,
+                        list(request.query.items()),
+                        dict(request.headers),
+                        route,
+                        id_,
+                        _peer(request),
+                    )
+                )
+            if self.api_key is not None and request.headers.get("Authorization") != f"Bearer {self.api_key}":
+                return _json(401, {"detail": "Invalid API key"})
+            fault = self._fault_for(route, id_)
+            if fault is not None and not isinstance(fault, Delay):
+                return await _apply(fault, request, lambda: self._body(route, id_))
+            if isinstance(fault, Delay):
+                await asyncio.sleep(fault.seconds)
+            body = self._body(route, id_)
+            if body is None:
+                return _json(404, {"detail": f"{route} {id_} not found"})
+            return web.Response(body=body, content_type="application/json", headers=_request_id())
+
+        return handle
+
+    def _fault_for(self, route: Route, id_: str) -> Fault | None:
+        for rule in self._rules:
+            if rule.take(route, id_):
+                return rule.fault
+        if self.fault_rate and self._random.random() < self.fault_rate:
+            return self._random.choice(_TRANSIENT)
+        return None
+
+    def _body(self, route: Route, id_: str) -> bytes | None:
+        seeded = self._seeded.get((route, id_))
+        if seeded is not None:
+            return seeded
+        if id_ in self.not_found_ids or self.unknown_ids == "404":
+            return None
+        return msgspec.json.encode(self._generate(route, id_))
+
+    def _generate(self, route: Route, id_: str) -> dict[str, Any]:
+        if route == "extract":
+            return _bodies.extract_job(id_, rows=self.rows, per_table_row=self.per_table_row)
+        if route == "result":
+            return _bodies.job_result(id_, rows=self.rows)
+        if route == "run":
+            return _bodies.extraction_run(id_, rows=self.rows)
+        return _bodies.run_by_job(id_, rows=self.rows)
+
+
+_TRANSIENT: list[Fault] = [
+    Status(503),
+    Status(429, headers={"retry-after-ms": "20"}),
+    Reset(),
+    CloseMidBody(),
+]
+
+_request_counter = 0
+
+
+def _request_id() -> dict[str, str]:
+    global _request_counter
+    _request_counter += 1
+    return {"x-request-id": f"req-{_request_counter:08d}"}
+
+
+def _peer(request: web.Request) -> tuple[str, int] | None:
+    transport = request.transport
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    return (peer[0], peer[1]) if peer else None
+
+
+def _json(status: int, payload: object, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=status,
+        body=msgspec.json.encode(payload),
+        content_type="application/json",
+        headers={**_request_id(), **(headers or {})},
+    )
+
+
+def _abort(request: web.Request, *, rst: bool) -> None:
+    transport = request.transport
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if rst and sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+
+
+async def _apply(fault: Fault, request: web.Request, body: Callable[[], bytes | None]) -> web.StreamResponse:
+    if isinstance(fault, Status):
+        return _json(fault.status, {"detail": fault.detail}, dict(fault.headers))
+    if isinstance(fault, HTMLError):
+        page = f"<html><head><title>{fault.status}</title></head><body><h1>Bad Gateway</h1></body></html>"
+        return web.Response(status=fault.status, text=page, content_type="text/html", headers=_request_id())
+    if isinstance(fault, Redirect):
+        return web.Response(status=302, headers={"Location": fault.location})
+    if isinstance(fault, Reset):
+        _abort(request, rst=True)
+        raise asyncio.CancelledError
+    full = body() or b"{}"
+    if isinstance(fault, TruncatedJSON):
+        return web.Response(
+            body=full[: len(full) // 2], content_type="application/json", headers=_request_id()
+        )
+    response = web.StreamResponse(headers={"Content-Type": "application/json", **_request_id()})
+    if isinstance(fault, Oversized):
+        return await _stream_oversized(request, response, fault)
+    response.content_length = len(full)
+    await response.prepare(request)
+    if isinstance(fault, CloseMidBody):
+        await response.write(full[: len(full) // 2])
+        await asyncio.sleep(0.01)
+        _abort(request, rst=False)
+        raise asyncio.CancelledError
+    assert isinstance(fault, Trickle)
+    for i in range(len(full)):
+        await response.write(full[i : i + 1])
+        await asyncio.sleep(fault.interval)
+    return response
+
+
+async def _stream_oversized(
+    request: web.Request, response: web.StreamResponse, fault: Oversized
+) -> web.StreamResponse:
+    if fault.declare_length:
+        response.content_length = fault.size
+    else:
+        response.enable_chunked_encoding()
+    await response.prepare(request)
+    chunk = b" " * 65536
+    sent = 0
+    while sent < fault.size:
+        piece = chunk[: fault.size - sent]
+        await response.write(piece)
+        sent += len(piece)
+    await response.write_eof()
+    return response
