@@ -1,6 +1,13 @@
 """An async-first Python SDK for the LlamaCloud extraction API."""
 
-from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncLlamaCloud
+from ._client import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_TIMEOUT,
+    AsyncLlamaCloud,
+    InsecureBaseURLWarning,
+)
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -25,6 +32,7 @@ from ._version import __version__
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_RETRY_AFTER",
     "DEFAULT_TIMEOUT",
     "EXPAND_VALUES",
     "NOT_GIVEN",
@@ -37,6 +45,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "InsecureBaseURLWarning",
     "InternalServerError",
     "LlamaCloudError",
     "NotFoundError",

@@ -82,13 +82,18 @@ class APIError(LlamaCloudError):
 
 
 class APIStatusError(APIError):
-    """The server answered with a 4xx or 5xx status."""
+    """The server answered with a 4xx or 5xx status.
+
+    ``retry_after`` is the server's retry hint in seconds (``retry-after-ms`` or
+    ``Retry-After``), when it sent a valid one.
+    """
 
     status_code: int
     request_id: str | None
     headers: Mapping[str, str]
     body: str
     detail: object | None
+    retry_after: float | None
 
     def __init__(
         self,
@@ -107,6 +112,7 @@ class APIStatusError(APIError):
         self.headers = headers
         self.body = body_excerpt(body)
         self.detail = _detail(body)
+        self.retry_after = None
 
 
 class BadRequestError(APIStatusError):
@@ -134,12 +140,8 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429 Too Many Requests.
-
-    ``retry_after`` is the server's hint in seconds, when it sent a valid one.
-    """
-
-    retry_after: float | None = None
+    """429 Too Many Requests. Raised at once, without retrying, when ``retry_after``
+    is longer than the client's ``max_retry_after``."""
 
 
 class InternalServerError(APIStatusError):

@@ -8,6 +8,7 @@ import msgspec
 from multidict import CIMultiDictProxy
 
 from ._errors import APIResponseValidationError, APIStatusError, body_excerpt, status_error_class
+from ._retry import retry_after
 from ._transport import Reply
 
 T = TypeVar("T")
@@ -45,7 +46,7 @@ def parse(reply: Reply, model: type[T]) -> T:
 def status_error(reply: Reply) -> APIStatusError:
     """The typed exception for a reply with a 4xx or 5xx status."""
     cls = status_error_class(reply.status)
-    return cls(
+    error = cls(
         _status_message(reply),
         method=reply.method,
         url=reply.url,
@@ -54,6 +55,8 @@ def status_error(reply: Reply) -> APIStatusError:
         headers=reply.headers,
         body=reply.content,
     )
+    error.retry_after = retry_after(reply.headers)
+    return error
 
 
 def _status_message(reply: Reply) -> str:
