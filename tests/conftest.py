@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import aioresponses.core as aioresponses_core
+import anyio
 import pytest
 from aiohttp import ClientResponse
 from aioresponses import aioresponses
@@ -61,3 +63,10 @@ async def fake() -> AsyncIterator[FakeLlamaCloud]:
 async def live_client(fake: FakeLlamaCloud) -> AsyncIterator[AsyncLlamaCloud]:
     async with AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=0) as c:
         yield c
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll ``condition`` (typically on a FakeLlamaCloud's record) until it holds."""
+    with anyio.fail_after(timeout):
+        while not condition():  # noqa: ASYNC110 - polling another component's state is the point
+            await asyncio.sleep(0.005)

@@ -6,6 +6,7 @@ import asyncio
 import random
 import socket
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -50,6 +51,8 @@ class RecordedRequest:
     id: str
     peer: tuple[str, int] | None
     """The client's address and port: one per connection."""
+    received_at: float
+    """``time.monotonic()`` when the request arrived."""
 
 
 @dataclass
@@ -157,7 +160,9 @@ class FakeLlamaCloud:
         app = web.Application()
         for route, path in ROUTES.items():
             app.router.add_get(path, self._handler(route))
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, handler_cancellation=True, shutdown_timeout=1.0
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
         await site.start()
@@ -190,6 +195,7 @@ class FakeLlamaCloud:
                         route,
                         id_,
                         _peer(request),
+                        time.monotonic(),
                     )
                 )
             if self.api_key is not None and request.headers.get("Authorization") != f"Bearer {self.api_key}":
