@@ -25,6 +25,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._response import RawResponse
+from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
@@ -47,6 +48,7 @@ __all__ = [
     "ConflictError",
     "InsecureBaseURLWarning",
     "InternalServerError",
+    "LlamaCloud",
     "LlamaCloudError",
     "NotFoundError",
     "NotGiven",

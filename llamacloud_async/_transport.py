@@ -7,7 +7,9 @@ that loop) and translates what aiohttp raises into this package's exceptions.
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
+import weakref
 from collections.abc import Mapping
 
 import aiohttp
@@ -49,6 +51,7 @@ class Transport:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        _transports.add(self)
 
     async def get(self, url: URL, timeout: aiohttp.ClientTimeout) -> Reply:
         """Send one GET and read its whole body; raise ``APIConnectionError`` on failure."""
@@ -77,6 +80,13 @@ class Transport:
         session, self._session = self._session, None
         if session is not None and not session.closed:
             await session.close()
+
+    def forget_after_fork(self) -> None:
+        """In a forked child: drop the parent's session; the next request opens a new one."""
+        if self._session is not None:
+            _inherited_sessions.append(self._session)
+        self._session = None
+        self._loop = None
 
     def _open(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -107,6 +117,22 @@ class Transport:
             if len(body) > limit:
                 raise _too_large(response, limit)
         return bytes(body)
+
+
+_transports: weakref.WeakSet[Transport] = weakref.WeakSet()
+_inherited_sessions: list[aiohttp.ClientSession] = []
+"""Sessions a forked child inherited. Their sockets and loop belong to the parent, so the
+child must neither use nor close them; kept here, they are never collected either (which
+would warn about an unclosed session)."""
+
+
+def _after_fork_in_child() -> None:
+    for transport in list(_transports):
+        transport.forget_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _too_large(response: aiohttp.ClientResponse, limit: int) -> APIResponseValidationError:

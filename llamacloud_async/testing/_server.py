@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import socket
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
+import anyio.from_thread
 import msgspec
 from aiohttp import web
 
@@ -172,6 +174,21 @@ class FakeLlamaCloud:
         """Stop listening and drop open connections."""
         if self._runner is not None:
             await self._runner.cleanup()
+
+    @contextlib.contextmanager
+    def serve_in_thread(self) -> Generator[FakeLlamaCloud, None, None]:
+        """Run the server on its own event loop in a background thread, for sync tests::
+
+        with FakeLlamaCloud().serve_in_thread() as fake:
+            with LlamaCloud(api_key="test", base_url=fake.base_url) as client:
+                client.extraction.runs.get("run-1")
+        """
+        with anyio.from_thread.start_blocking_portal() as portal:
+            portal.call(self.start)
+            try:
+                yield self
+            finally:
+                portal.call(self.close)
 
     async def __aenter__(self) -> FakeLlamaCloud:
         await self.start()
