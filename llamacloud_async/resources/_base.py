@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar, cast
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 from .._response import RawResponse
 from .._types import Timeout
@@ -30,6 +30,6 @@ class AsyncAPIResource:
         self._get = cast(_Get, client._get_raw if raw else client._get)  # pyright: ignore[reportPrivateUsage]
 
 
-def as_raw(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+def as_raw(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, RawResponse[T]]]:
     """Retype a method of a ``raw=True`` resource: it resolves to a ``RawResponse``."""
-    return cast("Callable[P, Awaitable[RawResponse[T]]]", method)
+    return cast("Callable[P, Coroutine[Any, Any, RawResponse[T]]]", method)
