@@ -229,6 +229,7 @@ class AsyncLlamaCloud:
         async def attempt() -> Reply:
             nonlocal attempts
             attempts += 1
+            self._cool_down.retries += 1
             return await self._attempt(url, timeout, attempts)
 
         delay = policy.delay(1, first_error)

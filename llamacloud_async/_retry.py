@@ -97,18 +97,23 @@ class CoolDown:
     """A pause every request of one client honours after a 429 with a retry hint.
 
     Concurrent requests then back off together instead of each one finding out the
-    limit on its own.
+    limit on its own. ``rate_limited`` and ``retries`` count what the client has met,
+    for the bulk fetch's concurrency control and progress.
     """
 
-    __slots__ = ("until",)
+    __slots__ = ("rate_limited", "retries", "until")
 
     def __init__(self) -> None:
         self.until = 0.0
+        self.rate_limited = 0
+        self.retries = 0
 
     def note(self, error: BaseException) -> None:
-        """Extend the pause when ``error`` is a 429 that says how long to wait."""
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
-            self.until = max(self.until, time.monotonic() + error.retry_after)
+        """Count a 429, and extend the pause when it says how long to wait."""
+        if isinstance(error, RateLimitError):
+            self.rate_limited += 1
+            if error.retry_after is not None:
+                self.until = max(self.until, time.monotonic() + error.retry_after)
 
     async def wait(self) -> None:
         """Sleep until the pause is over (at once when there is none)."""

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 
 from llamacloud_async._client import (
@@ -19,6 +19,7 @@ from llamacloud_async._client import (
 from llamacloud_async._response import RawResponse
 from llamacloud_async._sync_client import SyncClient
 from llamacloud_async._types import NOT_GIVEN, NotGiven, Timeout
+from llamacloud_async.bulk import DEFAULT_CONCURRENCY, BulkProgress, BulkResult
 from llamacloud_async.types.extract_v2 import ExtractV2Job
 from llamacloud_async.types.extraction_v1 import ExtractRun, JobGetResultResponse
 
@@ -180,6 +181,61 @@ class ExtractResource:
             timeout=timeout,
         )
 
+    def get_many(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        expand: str | Sequence[str] | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[ExtractV2Job]]:
+        """Get many extraction jobs by ID, concurrently.
+
+        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``job_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            job_ids: The IDs to fetch.
+            expand: Extra sections to include for every job: ``"configuration"``,
+                ``"extract_metadata"``, ``"usage"``.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id``, ``project_id`` or ``expand`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extract.get_many(
+                job_ids,
+                expand=expand,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
+        )
+
 
 class ExtractResourceWithRawResponse:
     """``extract.with_raw_response``: each method returns a ``RawResponse``."""
@@ -268,6 +324,57 @@ class JobsResource:
             organization_id=organization_id,
             project_id=project_id,
             timeout=timeout,
+        )
+
+    def get_results(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[JobGetResultResponse]]:
+        """Get the results of many extraction jobs, concurrently.
+
+        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``job_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            job_ids: The IDs to fetch.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id`` or ``project_id`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extraction.jobs.get_results(
+                job_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
         )
 
 
@@ -371,6 +478,108 @@ class RunsResource:
             organization_id=organization_id,
             project_id=project_id,
             timeout=timeout,
+        )
+
+    def get_many(
+        self,
+        run_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[ExtractRun]]:
+        """Get many extraction runs by ID, concurrently.
+
+        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``run_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            run_ids: The IDs to fetch.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id``, ``project_id`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extraction.runs.get_many(
+                run_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
+        )
+
+    def get_many_by_job(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[ExtractRun]]:
+        """Get the runs of many extraction jobs, concurrently.
+
+        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``job_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            job_ids: The IDs to fetch.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id``, ``project_id`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extraction.runs.get_many_by_job(
+                job_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
         )
 
 

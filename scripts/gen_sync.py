@@ -76,8 +76,8 @@ class Names:
 
     def use(self, source: str, module: ModuleType) -> None:
         for node in ast.walk(ast.parse(source, mode="eval")):
-            if isinstance(node, ast.Name) and node.id not in vars(builtins):
-                self.imports.setdefault(node.id, _origin(node.id, module))
+            if isinstance(node, ast.Name) and node.id not in vars(builtins) and node.id not in self.imports:
+                self.imports[node.id] = _origin(node.id, module)
 
     def render(self) -> str:
         by_module: dict[str, list[str]] = {}
@@ -179,7 +179,11 @@ def _resolve_class(name: str, module: ModuleType) -> type:
 
 
 def _docstring(node: ast.AST, indent: str, *, raw: bool = False) -> str:
-    doc = (ast.get_docstring(node) or "").replace("await ", "")  # type: ignore[arg-type]
+    doc = (
+        (ast.get_docstring(node) or "")
+        .replace("await ", "")
+        .replace("Returns an async iterator", "Returns an iterator")
+    )  # type: ignore[arg-type]
     if not doc:
         return ""
     if raw:
@@ -249,10 +253,14 @@ def _call_body(target: str, arguments: list[str], iterate: bool) -> list[str]:
 def render_method(method: Method, path: str, names: Names, raw: bool) -> str:
     node = method.node
     returns = ast.unparse(node.returns) if node.returns else "None"
-    iterate = isinstance(node, ast.FunctionDef) and returns.startswith("AsyncIterator[")
+    iterate = isinstance(node, ast.FunctionDef) and returns.startswith(("AsyncIterator[", "BulkFetch["))
     if iterate:
-        returns = "Iterator[" + returns.removeprefix("AsyncIterator[")
         names.imports["Iterator"] = "collections.abc"
+        if returns.startswith("BulkFetch["):
+            names.imports["BulkResult"] = f"{PACKAGE}.bulk"
+            returns = f"Iterator[BulkResult[{returns.removeprefix('BulkFetch[')}]"
+        else:
+            returns = "Iterator[" + returns.removeprefix("AsyncIterator[")
     names.use(returns, method.module)
     if raw:
         returns = f"RawResponse[{returns}]"

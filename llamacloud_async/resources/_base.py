@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 from .._response import RawResponse
 from .._types import Timeout
+from ..bulk import BulkFetch, BulkProgress
 
 if TYPE_CHECKING:
     from .._client import AsyncLlamaCloud
@@ -28,6 +29,29 @@ class AsyncAPIResource:
         self._client = client
         # Resources are the client's friends: they share its private request functions.
         self._get = cast(_Get, client._get_raw if raw else client._get)  # pyright: ignore[reportPrivateUsage]
+
+    def _bulk(
+        self,
+        ids: Iterable[str] | AsyncIterable[str],
+        fetch: Callable[[str], Coroutine[Any, Any, T]],
+        *,
+        concurrency: int,
+        ordered: bool,
+        fail_fast: bool,
+        on_progress: Callable[[BulkProgress], None] | None,
+        progress: bool,
+    ) -> BulkFetch[T]:
+        """``fetch`` applied to every ID by a ``BulkFetch`` on this client's request path."""
+        return BulkFetch(
+            ids,
+            fetch,
+            self._client._cool_down,  # pyright: ignore[reportPrivateUsage]
+            concurrency=concurrency,
+            ordered=ordered,
+            fail_fast=fail_fast,
+            on_progress=on_progress,
+            progress=progress,
+        )
 
 
 def as_raw(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, RawResponse[T]]]:

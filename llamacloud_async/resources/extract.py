@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from functools import cached_property, partial
 
 from .._types import NOT_GIVEN, Timeout
 from .._validation import path_segment, query_string
+from ..bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress
 from ..types.extract_v2 import ExtractV2Job
 from ._base import AsyncAPIResource, as_raw
 
@@ -52,6 +53,64 @@ class AsyncExtractResource(AsyncAPIResource):
             query_string(expand=expand, organization_id=organization_id, project_id=project_id),
             ExtractV2Job,
             timeout,
+        )
+
+    def get_many(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        expand: str | Sequence[str] | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> BulkFetch[ExtractV2Job]:
+        """Get many extraction jobs by ID, concurrently.
+
+        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``job_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            job_ids: The IDs to fetch.
+            expand: Extra sections to include for every job: ``"configuration"``,
+                ``"extract_metadata"``, ``"usage"``.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id``, ``project_id`` or ``expand`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        query_string(expand=expand, organization_id=organization_id, project_id=project_id)
+        fetch = partial(
+            self.get,
+            expand=expand,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+        return self._bulk(
+            job_ids,
+            fetch,
+            concurrency=concurrency,
+            ordered=ordered,
+            fail_fast=fail_fast,
+            on_progress=on_progress,
+            progress=progress,
         )
 
 

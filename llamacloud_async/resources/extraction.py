@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import AsyncIterable, Callable, Iterable
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from .._types import NOT_GIVEN, Timeout
 from .._validation import path_segment, query_string
+from ..bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress
 from ..types.extraction_v1 import ExtractRun, JobGetResultResponse
 from ._base import AsyncAPIResource, as_raw
 
@@ -68,6 +70,60 @@ class AsyncJobsResource(AsyncAPIResource):
             query_string(organization_id=organization_id, project_id=project_id),
             JobGetResultResponse,
             timeout,
+        )
+
+    def get_results(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> BulkFetch[JobGetResultResponse]:
+        """Get the results of many extraction jobs, concurrently.
+
+        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``job_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            job_ids: The IDs to fetch.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id`` or ``project_id`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        query_string(organization_id=organization_id, project_id=project_id)
+        fetch = partial(
+            self.get_result,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+        return self._bulk(
+            job_ids,
+            fetch,
+            concurrency=concurrency,
+            ordered=ordered,
+            fail_fast=fail_fast,
+            on_progress=on_progress,
+            progress=progress,
         )
 
 
@@ -146,6 +202,114 @@ class AsyncRunsResource(AsyncAPIResource):
             query_string(organization_id=organization_id, project_id=project_id),
             ExtractRun,
             timeout,
+        )
+
+    def get_many(
+        self,
+        run_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> BulkFetch[ExtractRun]:
+        """Get many extraction runs by ID, concurrently.
+
+        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``run_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            run_ids: The IDs to fetch.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id``, ``project_id`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        query_string(organization_id=organization_id, project_id=project_id)
+        fetch = partial(
+            self.get,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+        return self._bulk(
+            run_ids,
+            fetch,
+            concurrency=concurrency,
+            ordered=ordered,
+            fail_fast=fail_fast,
+            on_progress=on_progress,
+            progress=progress,
+        )
+
+    def get_many_by_job(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> BulkFetch[ExtractRun]:
+        """Get the runs of many extraction jobs, concurrently.
+
+        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
+        ``error``), one per ID, streamed as they complete; a failed item carries its
+        error and never stops the others. IDs are read lazily from ``job_ids``, which
+        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+
+        Args:
+            job_ids: The IDs to fetch.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            concurrency: The most requests in flight (it drops when the server answers
+                429, and recovers as requests succeed).
+            ordered: Yield results in input order (with a bounded reordering window)
+                instead of as they complete.
+            fail_fast: Stop at the first failure: cancel the rest and raise its error.
+            on_progress: Called with a ``BulkProgress`` after each item.
+            progress: Show a progress line on stderr.
+
+        Raises:
+            ValueError: ``organization_id``, ``project_id`` is malformed, or
+                ``concurrency`` is not a positive int.
+        """
+        query_string(organization_id=organization_id, project_id=project_id)
+        fetch = partial(
+            self.get_by_job,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+        return self._bulk(
+            job_ids,
+            fetch,
+            concurrency=concurrency,
+            ordered=ordered,
+            fail_fast=fail_fast,
+            on_progress=on_progress,
+            progress=progress,
         )
 
 

@@ -1,0 +1,388 @@
+"""Fetch many IDs concurrently: a fixed pool of workers, bounded memory, per-item errors.
+
+``client.extraction.runs.get_many(ids)`` and its siblings return a :class:`BulkFetch`:
+an async iterator of :class:`BulkResult`, one per input ID. A pool of ``concurrency``
+workers pulls IDs from the input lazily (a generator of ten million IDs is never held in
+memory) and sends each through the client's single request path, so retries, the shared
+429 cool-down and deadlines all apply. Results wait in a bounded buffer, so memory stays
+flat however many IDs there are, as long as they are consumed as they arrive.
+
+Concurrency adapts to the server's rate limit: every 429 the client meets halves the
+number of active workers (at most once per cool-down), and each success adds back a
+fraction of one (additive increase, multiplicative decrease), so a long fetch converges
+on what the server accepts instead of burning retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from ._progress import ProgressLine
+from ._retry import CoolDown
+
+T = TypeVar("T")
+
+DEFAULT_CONCURRENCY = 32
+"""Requests in flight by default: enough to hide network latency many times over, and
+below the connection pool's 100, without tripping typical per-key rate limits."""
+
+_DECREASE_INTERVAL = 1.0
+"""At most one halving of concurrency per this many seconds (or per cool-down)."""
+
+
+class BulkResult(Generic[T]):
+    """The outcome for one input ID: ``value`` on success, ``error`` on failure."""
+
+    __slots__ = ("error", "id", "index", "value")
+
+    def __init__(self, index: int, id: str, value: T | None, error: Exception | None) -> None:
+        self.index = index
+        """Position of the ID in the input, from 0."""
+        self.id = id
+        """The ID as given."""
+        self.value = value
+        """The decoded model, or ``None`` when the fetch failed."""
+        self.error = error
+        """The exception (an ``APIError``, or ``ValueError`` for a malformed ID), or ``None``."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the fetch succeeded."""
+        return self.error is None
+
+    def unwrap(self) -> T:
+        """The value, or raise the error."""
+        if self.error is not None:
+            raise self.error
+        assert self.value is not None
+        return self.value
+
+    def __repr__(self) -> str:
+        outcome = f"error={self.error!r}" if self.error is not None else f"value={type(self.value).__name__}"
+        return f"BulkResult(index={self.index}, id={self.id!r}, {outcome})"
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """A snapshot of a bulk fetch, passed to ``on_progress`` after each item."""
+
+    done: int
+    """Items finished, failed ones included."""
+    failed: int
+    """Items that ended in an error."""
+    retries: int
+    """Retry attempts made by the client since the fetch started."""
+    rate_limited: int
+    """429 responses met since the fetch started."""
+    concurrency: int
+    """Workers currently allowed to send requests."""
+    elapsed: float
+    """Seconds since the fetch started."""
+
+    @property
+    def rate(self) -> float:
+        """Items finished per second."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+
+class _Finished:
+    """Queued after the last result."""
+
+
+_FINISHED = _Finished()
+
+
+class _InputFailed:
+    """Queued when iterating the input IDs raised."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class BulkFetch(AsyncIterator[BulkResult[T]]):
+    """An async iterator of :class:`BulkResult`, one per input ID.
+
+    Use it with ``async for``; leave early with ``break`` and the remaining work is
+    cancelled at once. ``async with`` (or ``await fetch.aclose()``) does the same when
+    you keep a reference to it. Nothing starts until the first item is requested.
+    """
+
+    def __init__(
+        self,
+        ids: Iterable[str] | AsyncIterable[str],
+        fetch: Callable[[str], Coroutine[Any, Any, T]],
+        cool_down: CoolDown,
+        *,
+        concurrency: int,
+        ordered: bool,
+        fail_fast: bool,
+        on_progress: Callable[[BulkProgress], None] | None,
+        progress: bool,
+    ) -> None:
+        _check_arguments(ids, concurrency)
+        self._engine = _Engine(
+            ids,
+            fetch,
+            cool_down,
+            concurrency=concurrency,
+            ordered=ordered,
+            fail_fast=fail_fast,
+            on_progress=on_progress,
+            progress_line=ProgressLine() if progress else None,
+        )
+
+    def __aiter__(self) -> BulkFetch[T]:
+        return self
+
+    async def __anext__(self) -> BulkResult[T]:
+        return await self._engine.next()
+
+    def has_ready_item(self) -> bool:
+        """Whether the next item can be had without waiting."""
+        return self._engine.has_ready_item()
+
+    async def aclose(self) -> None:
+        """Cancel the remaining work and wait until no request is in flight."""
+        await self._engine.close()
+
+    async def __aenter__(self) -> BulkFetch[T]:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        engine = getattr(self, "_engine", None)
+        if engine is not None:
+            with contextlib.suppress(RuntimeError):  # the event loop is already closed
+                engine.cancel()
+
+
+def _check_arguments(ids: object, concurrency: object) -> None:
+    if isinstance(ids, (str, bytes)):
+        raise TypeError("ids must be an iterable of ID strings, not a single string")
+    if not isinstance(ids, (Iterable, AsyncIterable)):
+        raise TypeError(f"ids must be an iterable or async iterable of str, not {type(ids).__name__}")
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a positive int, got {concurrency!r}")
+
+
+class _Engine(Generic[T]):
+    """The worker pool behind a ``BulkFetch``; holds no reference to it."""
+
+    def __init__(
+        self,
+        ids: Iterable[str] | AsyncIterable[str],
+        fetch: Callable[[str], Coroutine[Any, Any, T]],
+        cool_down: CoolDown,
+        *,
+        concurrency: int,
+        ordered: bool,
+        fail_fast: bool,
+        on_progress: Callable[[BulkProgress], None] | None,
+        progress_line: ProgressLine | None,
+    ) -> None:
+        self._ids = ids
+        self._fetch = fetch
+        self._cool_down = cool_down
+        self._max = concurrency
+        self._limit = float(concurrency)
+        self._ordered = ordered
+        self._window = 4 * concurrency
+        self._fail_fast = fail_fast
+        self._on_progress = on_progress
+        self._progress_line = progress_line
+        self._tasks: list[asyncio.Task[None]] = []
+        self._started = False
+        self._finished = False
+        self._sync_ids: Iterator[str] | None = None
+        self._async_ids: AsyncIterator[str] | None = None
+        self._pull_lock = asyncio.Lock()
+        self._pulled = 0
+        self._exhausted = False
+        self._emitted = 0
+        self._pending: dict[int, BulkResult[T]] = {}
+        self._results: asyncio.Queue[BulkResult[T] | _Finished | _InputFailed] = asyncio.Queue(
+            2 * concurrency
+        )
+        self._wake = asyncio.Event()
+        self._working = 0
+        self._done = 0
+        self._failed = 0
+        self._started_at = 0.0
+        self._seen_rate_limited = 0
+        self._retries_at_start = 0
+        self._rate_limited_at_start = 0
+        self._next_decrease = 0.0
+
+    # consumer side
+
+    async def next(self) -> BulkResult[T]:
+        if not self._started:
+            self._start()
+        if self._ordered:
+            while self._emitted not in self._pending:
+                if self._finished:
+                    raise StopAsyncIteration
+                self._stash(await self._results.get())
+            result = self._pending.pop(self._emitted)
+            self._emitted += 1
+            self._broadcast()
+        else:
+            item = _FINISHED if self._finished else await self._results.get()
+            self._stash(item)
+            if not isinstance(item, BulkResult):
+                raise StopAsyncIteration
+            result = item
+        if self._fail_fast and result.error is not None:
+            await self.close()
+            raise result.error
+        return result
+
+    def _stash(self, item: BulkResult[T] | _Finished | _InputFailed) -> None:
+        if isinstance(item, _InputFailed):
+            self.cancel()
+            raise item.error
+        if isinstance(item, _Finished):
+            self._finished = True
+            self._finish_progress()
+        elif self._ordered:
+            self._pending[item.index] = item
+
+    def has_ready_item(self) -> bool:
+        if self._ordered:
+            return self._emitted in self._pending or not self._results.empty()
+        return not self._results.empty()
+
+    async def close(self) -> None:
+        tasks = self.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        aclose = getattr(self._async_ids, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    def cancel(self) -> list[asyncio.Task[None]]:
+        """Cancel every worker at once (safe to call from ``__del__``)."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        self._finished = True
+        if tasks:
+            self._finish_progress()
+        return tasks
+
+    # workers
+
+    def _start(self) -> None:
+        self._started = True
+        if isinstance(self._ids, AsyncIterable):
+            self._async_ids = aiter(self._ids)
+        else:
+            self._sync_ids = iter(self._ids)
+        self._started_at = time.monotonic()
+        self._retries_at_start = self._cool_down.retries
+        self._rate_limited_at_start = self._seen_rate_limited = self._cool_down.rate_limited
+        loop = asyncio.get_running_loop()
+        self._working = self._max
+        self._tasks = [loop.create_task(self._work(k)) for k in range(self._max)]
+
+    async def _work(self, k: int) -> None:
+        try:
+            while True:
+                while not self._may_pull(k):
+                    await self._wake.wait()
+                pulled = await self._pull()
+                if pulled is None:
+                    break
+                index, id_ = pulled
+                try:
+                    result = BulkResult(index, id_, await self._fetch(id_), None)
+                except Exception as error:
+                    result = BulkResult[T](index, id_, None, error)
+                self._account(result)
+                await self._results.put(result)
+        except Exception as error:  # the input iterator failed
+            await self._results.put(_InputFailed(error))
+            return
+        self._working -= 1
+        if self._working == 0:
+            await self._results.put(_FINISHED)
+
+    def _may_pull(self, k: int) -> bool:
+        if self._exhausted:
+            return True
+        if k >= self._limit:
+            return False
+        return not self._ordered or self._pulled < self._emitted + self._window
+
+    async def _pull(self) -> tuple[int, str] | None:
+        if self._sync_ids is not None:
+            id_ = next(self._sync_ids, None)
+        else:
+            assert self._async_ids is not None
+            async with self._pull_lock:
+                id_ = await anext(self._async_ids, None)
+        if id_ is None:
+            if not self._exhausted:
+                self._exhausted = True
+                self._broadcast()
+            return None
+        index = self._pulled
+        self._pulled += 1
+        return index, id_
+
+    def _broadcast(self) -> None:
+        """Wake every waiting worker to re-check whether it may pull."""
+        wake, self._wake = self._wake, asyncio.Event()
+        wake.set()
+
+    def _account(self, result: BulkResult[T]) -> None:
+        self._done += 1
+        if result.error is not None:
+            self._failed += 1
+        self._adapt()
+        if self._on_progress is not None or self._progress_line is not None:
+            snapshot = self._snapshot()
+            if self._on_progress is not None:
+                self._on_progress(snapshot)
+            if self._progress_line is not None:
+                self._progress_line.update(snapshot)
+
+    def _adapt(self) -> None:
+        """Additive increase, multiplicative decrease of the active workers."""
+        rate_limited = self._cool_down.rate_limited
+        if rate_limited != self._seen_rate_limited:
+            self._seen_rate_limited = rate_limited
+            now = time.monotonic()
+            if now >= self._next_decrease:
+                self._limit = max(1.0, self._limit / 2)
+                self._next_decrease = max(now + _DECREASE_INTERVAL, self._cool_down.until)
+        elif self._limit < self._max:
+            before = int(self._limit)
+            self._limit = min(float(self._max), self._limit + 1 / self._limit)
+            if int(self._limit) > before:
+                self._broadcast()
+
+    def _snapshot(self) -> BulkProgress:
+        return BulkProgress(
+            done=self._done,
+            failed=self._failed,
+            retries=self._cool_down.retries - self._retries_at_start,
+            rate_limited=self._cool_down.rate_limited - self._rate_limited_at_start,
+            concurrency=int(self._limit),
+            elapsed=time.monotonic() - self._started_at,
+        )
+
+    def _finish_progress(self) -> None:
+        if self._progress_line is not None:
+            self._progress_line.close(self._snapshot())
+            self._progress_line = None
