@@ -34,6 +34,7 @@ DEFAULT_BASE_URL = "https://api.cloud.llamaindex.ai"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RETRY_AFTER = 60.0
+DEFAULT_RETRY_BACKOFF = 0.5
 DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS = 100
 
@@ -63,6 +64,8 @@ class AsyncLlamaCloud:
             blip without hiding an outage.
         max_retry_after: The longest server retry hint honoured, in seconds; a longer
             one raises at once instead of waiting.
+        retry_backoff: Seconds before the first retry when the server gave no hint;
+            doubled for each further retry (with jitter), up to 8 s.
         retry_on_conflict: Also retry 409 Conflict.
         total_timeout: Seconds a call may take across all its attempts and waits;
             ``None`` for no limit beyond ``timeout`` per attempt.
@@ -84,6 +87,7 @@ class AsyncLlamaCloud:
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         retry_on_conflict: bool = False,
         total_timeout: float | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -100,7 +104,9 @@ class AsyncLlamaCloud:
             max_connections=_checked_count("max_connections", max_connections),
         )
         self._cool_down = CoolDown()
-        self._configure(timeout, max_retries, max_retry_after, retry_on_conflict, total_timeout)
+        self._configure(
+            timeout, max_retries, max_retry_after, retry_backoff, retry_on_conflict, total_timeout
+        )
 
     def with_options(
         self,
@@ -108,6 +114,7 @@ class AsyncLlamaCloud:
         timeout: float | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
+        retry_backoff: float | NotGiven = NOT_GIVEN,
         retry_on_conflict: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncLlamaCloud:
@@ -124,6 +131,7 @@ class AsyncLlamaCloud:
             self.timeout if isinstance(timeout, NotGiven) else timeout,
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             self.max_retry_after if isinstance(max_retry_after, NotGiven) else max_retry_after,
+            self.retry_backoff if isinstance(retry_backoff, NotGiven) else retry_backoff,
             self.retry_on_conflict if isinstance(retry_on_conflict, NotGiven) else retry_on_conflict,
             self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
         )
@@ -134,15 +142,19 @@ class AsyncLlamaCloud:
         timeout: float | None,
         max_retries: int,
         max_retry_after: float,
+        retry_backoff: float,
         retry_on_conflict: bool,
         total_timeout: float | None,
     ) -> None:
         self.timeout = _checked_timeout("timeout", timeout)
         self.max_retries = _checked_count("max_retries", max_retries)
         self.max_retry_after = _checked_timeout("max_retry_after", max_retry_after) or 0.0
+        self.retry_backoff = _checked_timeout("retry_backoff", retry_backoff) or 0.0
         self.retry_on_conflict = bool(retry_on_conflict)
         self.total_timeout = _checked_timeout("total_timeout", total_timeout)
-        self._policy = RetryPolicy(self.max_retries, self.max_retry_after, self.retry_on_conflict)
+        self._policy = RetryPolicy(
+            self.max_retries, self.max_retry_after, self.retry_on_conflict, initial_backoff=self.retry_backoff
+        )
         self._default_client_timeout = aiohttp.ClientTimeout(total=self.timeout)
 
     @cached_property

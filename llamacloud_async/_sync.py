@@ -13,6 +13,7 @@ from llamacloud_async._client import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_RETRY_BACKOFF,
     DEFAULT_TIMEOUT,
     AsyncLlamaCloud,
 )
@@ -55,6 +56,8 @@ class LlamaCloud(SyncClient):
             blip without hiding an outage.
         max_retry_after: The longest server retry hint honoured, in seconds; a longer
             one raises at once instead of waiting.
+        retry_backoff: Seconds before the first retry when the server gave no hint;
+            doubled for each further retry (with jitter), up to 8 s.
         retry_on_conflict: Also retry 409 Conflict.
         total_timeout: Seconds a call may take across all its attempts and waits;
             ``None`` for no limit beyond ``timeout`` per attempt.
@@ -76,6 +79,7 @@ class LlamaCloud(SyncClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         retry_on_conflict: bool = False,
         total_timeout: float | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -89,6 +93,7 @@ class LlamaCloud(SyncClient):
                 timeout=timeout,
                 max_retries=max_retries,
                 max_retry_after=max_retry_after,
+                retry_backoff=retry_backoff,
                 retry_on_conflict=retry_on_conflict,
                 total_timeout=total_timeout,
                 default_headers=default_headers,
@@ -103,6 +108,7 @@ class LlamaCloud(SyncClient):
         timeout: float | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
+        retry_backoff: float | NotGiven = NOT_GIVEN,
         retry_on_conflict: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> LlamaCloud:
@@ -117,6 +123,7 @@ class LlamaCloud(SyncClient):
                 timeout=timeout,
                 max_retries=max_retries,
                 max_retry_after=max_retry_after,
+                retry_backoff=retry_backoff,
                 retry_on_conflict=retry_on_conflict,
                 total_timeout=total_timeout,
             )

@@ -8,8 +8,8 @@ memory) and sends each through the client's single request path, so retries, the
 flat however many IDs there are, as long as they are consumed as they arrive.
 
 Concurrency adapts to the server's rate limit: every 429 the client meets halves the
-number of active workers (at most once per cool-down), and each success adds back a
-fraction of one (additive increase, multiplicative decrease), so a long fetch converges
+number of active workers (at most once per quarter second or cool-down), and each
+success adds back a fraction of one (additive increase, multiplicative decrease), so a long fetch converges
 on what the server accepts instead of burning retries.
 """
 
@@ -32,8 +32,9 @@ DEFAULT_CONCURRENCY = 32
 """Requests in flight by default: enough to hide network latency many times over, and
 below the connection pool's 100, without tripping typical per-key rate limits."""
 
-_DECREASE_INTERVAL = 1.0
-"""At most one halving of concurrency per this many seconds (or per cool-down)."""
+_DECREASE_INTERVAL = 0.25
+"""At most one halving of concurrency per this many seconds (or per cool-down), so a
+burst of 429s from one moment counts once."""
 
 
 class BulkResult(Generic[T]):

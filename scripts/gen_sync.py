@@ -178,7 +178,9 @@ def _resolve_class(name: str, module: ModuleType) -> type:
     return cls
 
 
-def _docstring(node: ast.AST, indent: str, *, raw: bool = False) -> str:
+def _docstring(
+    node: ast.AsyncFunctionDef | ast.FunctionDef | ast.ClassDef, indent: str, *, raw: bool = False
+) -> str:
     doc = (
         (ast.get_docstring(node) or "")
         .replace("await ", "")

@@ -134,7 +134,14 @@ def test_key_with_line_break_is_refused_without_echoing_it() -> None:
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("timeout", 0), ("max_retries", -1), ("max_response_size", -5), ("max_connections", 1.5)],
+    [
+        ("timeout", 0),
+        ("max_retries", -1),
+        ("max_response_size", -5),
+        ("max_connections", 1.5),
+        ("retry_backoff", 0),
+        ("max_retry_after", -1),
+    ],
 )
 def test_bad_client_options_are_refused(option: str, value: object) -> None:
     with pytest.raises(ValueError, match=option):

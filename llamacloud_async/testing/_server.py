@@ -97,6 +97,10 @@ class FakeLlamaCloud:
         per_table_row: Generated v2 jobs carry a list result, one object per table row.
         fault_rate: The share of requests that get a random transient fault
             (503, 429 with a short ``retry-after-ms``, reset, or mid-body close).
+        rate_limit: Requests per second the server accepts (a token bucket holding a
+            tenth of a second's worth); beyond it, 429 with ``retry-after-ms``.
+        latency: Seconds added before every answer, 429s included, like a network
+            round trip.
         seed: Seeds the random faults, for repeatable runs.
         record: Keep every request in ``requests`` (turn off for long benchmarks).
     """
@@ -111,6 +115,8 @@ class FakeLlamaCloud:
         rows: int = 3,
         per_table_row: bool = False,
         fault_rate: float = 0.0,
+        rate_limit: float | None = None,
+        latency: float = 0.0,
         seed: int | None = None,
         record: bool = True,
     ) -> None:
@@ -121,7 +127,11 @@ class FakeLlamaCloud:
         self.rows = rows
         self.per_table_row = per_table_row
         self.fault_rate = fault_rate
+        self.rate_limit = rate_limit
+        self.latency = latency
         self.record = record
+        self._tokens = 0.0
+        self._tokens_at = time.monotonic()
         self.requests: list[RecordedRequest] = []
         self.not_found_ids: set[str] = set()
         self._random = random.Random(seed)
@@ -217,6 +227,11 @@ class FakeLlamaCloud:
                 )
             if self.api_key is not None and request.headers.get("Authorization") != f"Bearer {self.api_key}":
                 return _json(401, {"detail": "Invalid API key"})
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            wait = self._rate_limited()
+            if wait is not None:
+                return _json(429, {"detail": "Rate limit exceeded"}, {"retry-after-ms": str(wait)})
             fault = self._fault_for(route, id_)
             if fault is not None and not isinstance(fault, Delay):
                 return await _apply(fault, request, lambda: self._body(route, id_))
@@ -228,6 +243,19 @@ class FakeLlamaCloud:
             return web.Response(body=body, content_type="application/json", headers=_request_id())
 
         return handle
+
+    def _rate_limited(self) -> int | None:
+        """Milliseconds until the next token when the bucket is empty, else ``None``."""
+        if self.rate_limit is None:
+            return None
+        now = time.monotonic()
+        burst = max(1.0, self.rate_limit / 10)
+        self._tokens = min(burst, self._tokens + (now - self._tokens_at) * self.rate_limit)
+        self._tokens_at = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return None
+        return max(1, round((1 - self._tokens) / self.rate_limit * 1000))
 
     def _fault_for(self, route: Route, id_: str) -> Fault | None:
         for rule in self._rules:

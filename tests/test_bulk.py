@@ -1,0 +1,266 @@
+"""Bulk fetch over real sockets: every ID once, failures per item, bounded and cancellable."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from llamacloud_async import AsyncLlamaCloud, LlamaCloud, NotFoundError
+from llamacloud_async.bulk import BulkProgress
+from llamacloud_async.testing import Delay, FakeLlamaCloud, Status
+from llamacloud_async.types import ExtractRun
+
+from .conftest import API_KEY, until
+
+
+async def settled(fake: FakeLlamaCloud) -> int:
+    """Wait until requests already on the wire have arrived, then check no more come."""
+    await asyncio.sleep(0.2)
+    count = len(fake.requests)
+    await asyncio.sleep(0.3)
+    assert len(fake.requests) == count, "requests kept arriving after the fetch was stopped"
+    return count
+
+
+def client_for(fake: FakeLlamaCloud, **options: object) -> AsyncLlamaCloud:
+    return AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, **options)  # type: ignore[arg-type]
+
+
+async def test_10k_ids_with_20_percent_transient_faults_and_1_percent_404() -> None:
+    missing = {f"run-{i:05d}" for i in range(7, 10_000, 100)}
+    pulled: list[int] = []
+
+    def ids() -> Iterator[str]:
+        for i in range(10_000):
+            pulled.append(i)
+            yield f"run-{i:05d}"
+
+    async with FakeLlamaCloud(api_key=API_KEY, fault_rate=0.2, seed=42) as fake:
+        fake.not_found_ids.update(missing)
+        async with client_for(fake, max_retries=10, timeout=10, retry_backoff=0.01) as client:
+            results = [r async for r in client.extraction.runs.get_many(ids(), concurrency=64)]
+
+    assert sorted(r.index for r in results) == list(range(10_000))
+    assert len({r.id for r in results}) == 10_000
+    failed = {r.id for r in results if not r.ok}
+    assert failed == missing
+    assert all(isinstance(r.error, NotFoundError) for r in results if r.id in missing)
+    assert all(isinstance(r.value, ExtractRun) and r.value.id == r.id for r in results if r.ok)
+    faults = len(fake.requests) - 10_000
+    assert faults > 1500, "the fake server should have injected about 20% transient faults"
+
+
+async def test_ordered_results_follow_the_input_order(fake: FakeLlamaCloud) -> None:
+    for i in range(0, 200, 17):
+        fake.inject(Delay(0.2), id=f"run-{i}", times=1)
+    async with client_for(fake) as client:
+        results = [
+            r async for r in client.extraction.runs.get_many([f"run-{i}" for i in range(200)], ordered=True)
+        ]
+    assert [r.index for r in results] == list(range(200))
+    assert [r.id for r in results] == [f"run-{i}" for i in range(200)]
+
+
+async def test_unordered_results_stream_as_they_complete(fake: FakeLlamaCloud) -> None:
+    fake.inject(Delay(0.5), id="run-0", times=1)
+    async with client_for(fake) as client:
+        order = [r.index async for r in client.extraction.runs.get_many([f"run-{i}" for i in range(20)])]
+    assert order[-1] == 0
+    assert sorted(order) == list(range(20))
+
+
+async def test_input_is_consumed_lazily_and_break_stops_all_requests(fake: FakeLlamaCloud) -> None:
+    pulled = 0
+
+    def ten_million() -> Iterator[str]:
+        nonlocal pulled
+        for i in range(10_000_000):
+            pulled += 1
+            yield f"run-{i}"
+
+    async with client_for(fake) as client:
+        seen = 0
+        async for _ in client.extraction.runs.get_many(ten_million(), concurrency=8):
+            seen += 1
+            if seen == 50:
+                break
+        pulled_at_break = pulled
+        await settled(fake)
+    assert pulled == pulled_at_break
+    assert pulled <= 50 + 8 + 2 * 8
+    assert len(fake.requests) <= pulled
+
+
+async def test_cancelling_the_consumer_cancels_in_flight_requests(fake: FakeLlamaCloud) -> None:
+    fake.inject(Delay(30), times=None)
+    async with client_for(fake) as client:
+
+        async def consume() -> None:
+            async for _ in client.extraction.runs.get_many((f"run-{i}" for i in range(1000)), concurrency=4):
+                pass
+
+        task = asyncio.create_task(consume())
+        await until(lambda: len(fake.requests) == 4)
+        started = time.monotonic()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert time.monotonic() - started < 1
+        await settled(fake)
+    assert len(fake.requests) == 4
+
+
+async def test_async_with_closes_the_fetch_when_a_reference_is_kept(fake: FakeLlamaCloud) -> None:
+    async with client_for(fake) as client:
+        async with client.extraction.runs.get_many(
+            (f"run-{i}" for i in range(10_000)), concurrency=4
+        ) as fetch:
+            async for result in fetch:
+                if result.index >= 10:
+                    break
+        assert await settled(fake) < 50
+
+
+async def test_fail_fast_raises_the_first_error_and_stops(fake: FakeLlamaCloud) -> None:
+    fake.not_found_ids.add("run-30")
+    async with client_for(fake) as client:
+        with pytest.raises(NotFoundError):
+            async for _ in client.extraction.runs.get_many(
+                (f"run-{i}" for i in range(100_000)), concurrency=4, fail_fast=True
+            ):
+                pass
+        assert await settled(fake) < 100
+
+
+async def test_async_iterable_input_and_bad_ids_fail_per_item(fake: FakeLlamaCloud) -> None:
+    async def ids() -> AsyncIterator[str]:
+        for run_id in ["run-1", "a/b", "", "run-2"]:
+            yield run_id
+
+    async with client_for(fake) as client:
+        results = sorted([r async for r in client.extraction.runs.get_many(ids())], key=lambda r: r.index)
+
+    assert [r.ok for r in results] == [True, False, False, True]
+    assert isinstance(results[1].error, ValueError)
+    assert "run_id" in str(results[1].error)
+    assert len(fake.requests) == 2
+
+
+async def test_every_bulk_method_uses_its_endpoint(fake: FakeLlamaCloud) -> None:
+    async with client_for(fake) as client:
+        jobs = [r async for r in client.extract.get_many(["e1", "e2"], expand=["usage"])]
+        results = [r async for r in client.extraction.jobs.get_results(["j1"])]
+        runs = [r async for r in client.extraction.runs.get_many_by_job(["j2"], project_id="p")]
+    assert {r.unwrap().id for r in jobs} == {"e1", "e2"}
+    assert results[0].unwrap().data is not None
+    assert runs[0].unwrap().job_id == "j2"
+    routes = sorted((r.route, r.id, tuple(r.query)) for r in fake.requests)
+    assert routes == [
+        ("extract", "e1", (("expand", "usage"),)),
+        ("extract", "e2", (("expand", "usage"),)),
+        ("result", "j1", ()),
+        ("run-by-job", "j2", (("project_id", "p"),)),
+    ]
+
+
+async def test_progress_counts_done_failed_and_retries(fake: FakeLlamaCloud) -> None:
+    fake.not_found_ids.add("run-3")
+    fake.inject(Status(503, headers={"retry-after-ms": "5"}), id="run-5", times=2)
+    snapshots: list[BulkProgress] = []
+    async with client_for(fake) as client:
+        async for _ in client.extraction.runs.get_many(
+            [f"run-{i}" for i in range(10)], on_progress=snapshots.append
+        ):
+            pass
+    last = snapshots[-1]
+    assert (last.done, last.failed, last.retries) == (10, 1, 2)
+    assert [s.done for s in snapshots] == list(range(1, 11))
+    assert last.rate > 0
+
+
+async def test_progress_line_on_stderr(fake: FakeLlamaCloud, capsys: pytest.CaptureFixture[str]) -> None:
+    async with client_for(fake) as client:
+        async for _ in client.extraction.runs.get_many([f"run-{i}" for i in range(5)], progress=True):
+            pass
+    assert "5 done, 0 failed, 0 retries" in capsys.readouterr().err
+
+
+async def test_a_rate_limit_lowers_concurrency_and_lifting_it_restores_it() -> None:
+    """With 40 ms per request, 32 workers offer 800 requests/s to a server that takes 200:
+    concurrency must come down to about 8, then return to 32 once the limit is lifted."""
+    snapshots: list[BulkProgress] = []
+
+    def watch(progress: BulkProgress) -> None:
+        snapshots.append(progress)
+        if progress.done == 600:
+            fake.rate_limit = None
+
+    async with (
+        FakeLlamaCloud(rate_limit=200, latency=0.04) as fake,
+        client_for(fake, max_retries=50) as client,
+    ):
+        async for result in client.extraction.runs.get_many(
+            (f"run-{i}" for i in range(3000)), concurrency=32, on_progress=watch
+        ):
+            assert result.ok
+    limited = snapshots[:600]
+    assert min(s.concurrency for s in limited) <= 12
+    assert limited[-1].rate_limited < 600, "AIMD should keep 429s below one per item"
+    assert snapshots[-1].concurrency == 32
+
+
+async def test_server_sees_no_more_than_concurrency_requests_at_once(fake: FakeLlamaCloud) -> None:
+    fake.inject(Delay(0.05), times=None)
+    async with client_for(fake) as client:
+        async for _ in client.extraction.runs.get_many([f"run-{i}" for i in range(60)], concurrency=5):
+            pass
+    arrivals = sorted(r.received_at for r in fake.requests)
+    busiest = max(sum(1 for t in arrivals if start <= t < start + 0.04) for start in arrivals)
+    assert busiest <= 5
+
+
+@pytest.mark.parametrize(("ids", "error"), [("run-1", TypeError), (42, TypeError)])
+async def test_bad_input_is_refused_up_front(
+    fake: FakeLlamaCloud, ids: object, error: type[Exception]
+) -> None:
+    async with client_for(fake) as client:
+        with pytest.raises(error):
+            client.extraction.runs.get_many(ids)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, 2.5, True])
+async def test_bad_concurrency_is_refused(fake: FakeLlamaCloud, concurrency: object) -> None:
+    async with client_for(fake) as client:
+        with pytest.raises(ValueError, match="concurrency"):
+            client.extraction.runs.get_many(["a"], concurrency=concurrency)  # type: ignore[arg-type]
+
+
+async def test_bad_scope_parameter_is_refused_before_anything_runs(fake: FakeLlamaCloud) -> None:
+    async with client_for(fake) as client:
+        with pytest.raises(ValueError, match="project_id"):
+            client.extraction.runs.get_many(["a"], project_id=" ")
+        with pytest.raises(ValueError, match="unknown expand"):
+            client.extract.get_many(["a"], expand=["everything"])
+
+
+def test_sync_get_many_is_a_plain_iterator_and_closes_early() -> None:
+    with (
+        FakeLlamaCloud().serve_in_thread() as fake,
+        LlamaCloud(api_key="k", base_url=fake.base_url) as client,
+    ):
+        results = list(client.extraction.runs.get_many([f"run-{i}" for i in range(300)], ordered=True))
+        assert [r.index for r in results] == list(range(300))
+        assert all(r.ok for r in results)
+
+        fake.requests.clear()
+        for result in client.extraction.runs.get_many((f"run-{i}" for i in range(100_000)), concurrency=4):
+            if result.index >= 20:
+                break
+        time.sleep(0.2)
+        sent = len(fake.requests)
+        time.sleep(0.3)
+        assert len(fake.requests) == sent
+        assert sent < 60
