@@ -272,6 +272,39 @@ class ExtractResourceWithRawResponse:
             timeout=timeout,
         )
 
+    def get_many(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        expand: str | Sequence[str] | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[RawResponse[ExtractV2Job]]]:
+        """Get many extraction jobs by ID, concurrently.
+
+        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extract.with_raw_response.get_many(
+                job_ids,
+                expand=expand,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
+        )
+
 
 class ExtractionResource:
     """The v1 extraction API, grouped as the URLs are: ``jobs`` and ``runs``."""
@@ -409,6 +442,37 @@ class JobsResourceWithRawResponse:
             organization_id=organization_id,
             project_id=project_id,
             timeout=timeout,
+        )
+
+    def get_results(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[RawResponse[JobGetResultResponse]]]:
+        """Get the results of many extraction jobs, concurrently.
+
+        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extraction.jobs.with_raw_response.get_results(
+                job_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
         )
 
 
@@ -634,4 +698,66 @@ class RunsResourceWithRawResponse:
             organization_id=organization_id,
             project_id=project_id,
             timeout=timeout,
+        )
+
+    def get_many(
+        self,
+        run_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+        """Get many extraction runs by ID, concurrently.
+
+        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extraction.runs.with_raw_response.get_many(
+                run_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
+        )
+
+    def get_many_by_job(
+        self,
+        job_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
+    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+        """Get the runs of many extraction jobs, concurrently.
+
+        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extraction.runs.with_raw_response.get_many_by_job(
+                job_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+                concurrency=concurrency,
+                ordered=ordered,
+                fail_fast=fail_fast,
+                on_progress=on_progress,
+                progress=progress,
+            )
         )

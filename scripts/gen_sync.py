@@ -5,7 +5,7 @@
 
 Every public coroutine method of an async resource becomes a sync method with the same
 name, parameters, defaults, annotations and docstring, which runs the async method on the
-client's private event loop; an async iterator becomes a plain iterator. Resources are
+client's private event loop; a bulk method's ``BulkFetch`` becomes a plain iterator. Resources are
 found by following the ``cached_property`` attributes of ``AsyncLlamaCloud`` whose
 annotation names another ``Async*`` class.
 """
@@ -255,22 +255,26 @@ def _call_body(target: str, arguments: list[str], iterate: bool) -> list[str]:
 def render_method(method: Method, path: str, names: Names, raw: bool) -> str:
     node = method.node
     returns = ast.unparse(node.returns) if node.returns else "None"
-    iterate = isinstance(node, ast.FunctionDef) and returns.startswith(("AsyncIterator[", "BulkFetch["))
+    iterate = returns.startswith("BulkFetch[")
     if iterate:
         names.imports["Iterator"] = "collections.abc"
-        if returns.startswith("BulkFetch["):
-            names.imports["BulkResult"] = f"{PACKAGE}.bulk"
-            returns = f"Iterator[BulkResult[{returns.removeprefix('BulkFetch[')}]"
-        else:
-            returns = "Iterator[" + returns.removeprefix("AsyncIterator[")
-    names.use(returns, method.module)
-    if raw:
-        returns = f"RawResponse[{returns}]"
-        names.imports["RawResponse"] = f"{PACKAGE}._response"
+        names.imports["BulkResult"] = f"{PACKAGE}.bulk"
+        item = returns.removeprefix("BulkFetch[").removesuffix("]")
+        names.use(item, method.module)
+        returns = f"Iterator[BulkResult[{_raw(item, names) if raw else item}]]"
+    else:
+        names.use(returns, method.module)
+        if raw:
+            returns = _raw(returns, names)
     target = f"self._client._async.{path}.{'with_raw_response.' if raw else ''}{node.name}"
     params = _signature(node, names, method.module)
     body = _call_body(target, _call_arguments(node), iterate)
     return _def(node.name, params, returns, _docstring(node, "        ", raw=raw), body)
+
+
+def _raw(model: str, names: Names) -> str:
+    names.imports["RawResponse"] = f"{PACKAGE}._response"
+    return f"RawResponse[{model}]"
 
 
 def render_resource(resource: Resource, names: Names) -> str:
@@ -298,8 +302,7 @@ def render_resource(resource: Resource, names: Names) -> str:
         ]
         raw.append("    def __init__(self, client: LlamaCloud) -> None:\n        self._client = client\n")
         for method in resource.methods:
-            if isinstance(method.node, ast.AsyncFunctionDef):
-                raw.append("\n" + render_method(method, resource.path, names, raw=True))
+            raw.append("\n" + render_method(method, resource.path, names, raw=True))
         text += "".join(raw)
     return text
 

@@ -54,6 +54,11 @@ class AsyncAPIResource:
         )
 
 
+def as_raw_bulk(method: Callable[P, BulkFetch[T]]) -> Callable[P, BulkFetch[RawResponse[T]]]:
+    """Retype a bulk method of a ``raw=True`` resource: its items carry ``RawResponse``."""
+    return cast("Callable[P, BulkFetch[RawResponse[T]]]", method)
+
+
 def as_raw(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, RawResponse[T]]]:
     """Retype a method of a ``raw=True`` resource: it resolves to a ``RawResponse``."""
     return cast("Callable[P, Coroutine[Any, Any, RawResponse[T]]]", method)

@@ -9,7 +9,7 @@ from .._types import NOT_GIVEN, Timeout
 from .._validation import path_segment, query_string
 from ..bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress
 from ..types.extract_v2 import ExtractV2Job
-from ._base import AsyncAPIResource, as_raw
+from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
 
 class AsyncExtractResource(AsyncAPIResource):
@@ -119,3 +119,4 @@ class AsyncExtractResourceWithRawResponse:
 
     def __init__(self, extract: AsyncExtractResource) -> None:
         self.get = as_raw(extract.get)
+        self.get_many = as_raw_bulk(extract.get_many)

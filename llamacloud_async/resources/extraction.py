@@ -10,7 +10,7 @@ from .._types import NOT_GIVEN, Timeout
 from .._validation import path_segment, query_string
 from ..bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress
 from ..types.extraction_v1 import ExtractRun, JobGetResultResponse
-from ._base import AsyncAPIResource, as_raw
+from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
 if TYPE_CHECKING:
     from .._client import AsyncLlamaCloud
@@ -132,6 +132,7 @@ class AsyncJobsResourceWithRawResponse:
 
     def __init__(self, jobs: AsyncJobsResource) -> None:
         self.get_result = as_raw(jobs.get_result)
+        self.get_results = as_raw_bulk(jobs.get_results)
 
 
 class AsyncRunsResource(AsyncAPIResource):
@@ -319,3 +320,5 @@ class AsyncRunsResourceWithRawResponse:
     def __init__(self, runs: AsyncRunsResource) -> None:
         self.get = as_raw(runs.get)
         self.get_by_job = as_raw(runs.get_by_job)
+        self.get_many = as_raw_bulk(runs.get_many)
+        self.get_many_by_job = as_raw_bulk(runs.get_many_by_job)

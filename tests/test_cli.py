@@ -1,0 +1,162 @@
+"""The llamacloud-async command line, end to end against FakeLlamaCloud."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llamacloud_async.cli import main
+from llamacloud_async.testing import FakeLlamaCloud
+
+from .conftest import API_KEY
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLlamaCloud]:
+    with FakeLlamaCloud(api_key=API_KEY).serve_in_thread() as server:
+        monkeypatch.setenv("LLAMA_CLOUD_API_KEY", API_KEY)
+        monkeypatch.setenv("LLAMA_CLOUD_BASE_URL", server.base_url)
+        yield server
+
+
+def jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_get_prints_the_item_as_json(
+    fake: FakeLlamaCloud, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    assert main(["get", "run", "run-7"]) == 0
+    printed = json.loads(capsysbinary.readouterr().out)
+    assert printed["id"] == "run-7"
+    assert printed["status"] == "SUCCESS"
+
+
+def test_get_extract_with_expand(fake: FakeLlamaCloud, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["get", "extract", "ext-1", "--expand", "usage", "--project-id", "p"]) == 0
+    assert json.loads(capsysbinary.readouterr().out)["id"] == "ext-1"
+    assert fake.requests[0].query == [("expand", "usage"), ("project_id", "p")]
+
+
+def test_get_failure_exits_1_with_one_line(fake: FakeLlamaCloud, capsys: pytest.CaptureFixture[str]) -> None:
+    fake.not_found_ids.add("gone")
+    assert main(["get", "result", "gone"]) == 1
+    err = capsys.readouterr().err
+    assert "returned 404" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_fetch_writes_one_line_per_id_and_exits_1_on_failures(
+    fake: FakeLlamaCloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.not_found_ids.add("run-3")
+    ids = tmp_path / "ids.txt"
+    ids.write_text("run-1\n\nrun-2\n  \nrun-3\nrun-4\n\n")
+    out = tmp_path / "out.jsonl"
+
+    status = main(["fetch", "runs", "--ids", str(ids), "-o", str(out), "--no-progress"])
+
+    assert status == 1
+    lines = jsonl(out)
+    assert sorted(line["id"] for line in lines) == ["run-1", "run-2", "run-3", "run-4"]
+    by_id = {line["id"]: line for line in lines}
+    assert by_id["run-1"]["ok"] is True
+    assert by_id["run-1"]["data"]["id"] == "run-1"
+    assert by_id["run-3"]["ok"] is False
+    assert by_id["run-3"]["error"]["type"] == "NotFoundError"
+    assert by_id["run-3"]["error"]["status_code"] == 404
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "4 fetched, 3 ok, 1 failed, 3 blank lines skipped" in summary
+
+
+def test_fetch_all_ok_exits_0_in_input_order(fake: FakeLlamaCloud, tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("".join(f"job-{i}\n" for i in range(50)))
+    out = tmp_path / "out.jsonl"
+    assert (
+        main(["fetch", "runs-by-job", "--ids", str(ids), "-o", str(out), "--ordered", "--no-progress"]) == 0
+    )
+    assert [line["data"]["job_id"] for line in jsonl(out)] == [f"job-{i}" for i in range(50)]
+
+
+def test_fetch_raw_writes_the_server_bytes(fake: FakeLlamaCloud, tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("job-1\njob-2\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["fetch", "results", "--ids", str(ids), "-o", str(out), "--raw", "--no-progress"]) == 0
+    lines = jsonl(out)
+    assert {line["id"] for line in lines} == {"job-1", "job-2"}
+    assert all(
+        set(line["data"]) == {"data", "extraction_agent_id", "extraction_metadata", "run_id"}
+        for line in lines
+    )
+
+
+def test_fetch_reads_ids_from_stdin(
+    fake: FakeLlamaCloud, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"ext-1\next-2\n")))
+    assert main(["fetch", "extract", "--ids", "-", "--no-progress"]) == 0
+    lines = [json.loads(line) for line in capsysbinary.readouterr().out.splitlines()]
+    assert sorted(line["data"]["id"] for line in lines) == ["ext-1", "ext-2"]
+
+
+def test_missing_ids_file_is_a_one_line_error(
+    fake: FakeLlamaCloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fetch", "runs", "--ids", str(tmp_path / "nope.txt")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("llamacloud-async: error: cannot read IDs from")
+    assert len(err.splitlines()) == 1
+
+
+def test_unreadable_ids_are_a_one_line_error(
+    fake: FakeLlamaCloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes(b"run-1\nrun-\xff\xfe\n")
+    assert main(["fetch", "runs", "--ids", str(ids), "-o", str(tmp_path / "o"), "--no-progress"]) == 2
+    assert f"{ids}:2: the ID is not valid UTF-8" in capsys.readouterr().err
+
+
+def test_malformed_ids_fail_per_line(fake: FakeLlamaCloud, tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("run-1\n../etc/passwd\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["fetch", "runs", "--ids", str(ids), "-o", str(out), "--no-progress"]) == 1
+    bad = next(line for line in jsonl(out) if not line["ok"])
+    assert bad["error"]["type"] == "ValueError"
+    assert len(fake.requests) == 1
+
+
+def test_missing_api_key_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("LLAMA_CLOUD_API_KEY", raising=False)
+    assert main(["get", "run", "r"]) == 2
+    assert "LLAMA_CLOUD_API_KEY" in capsys.readouterr().err
+
+
+def test_expand_is_only_for_extract(fake: FakeLlamaCloud, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["get", "run", "r", "--expand", "usage"]) == 2
+    assert "--expand only applies to extract" in capsys.readouterr().err
+
+
+def test_demo_runs_as_a_module_without_key_or_network() -> None:
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("LLAMA_CLOUD")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "llamacloud_async", "demo", "--count", "500"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Demo done: 500 ok, 0 failed" in completed.stderr
