@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -206,7 +206,7 @@ def _read_ids(path: str, summary: _Summary) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def _output(path: str | None) -> Iterator[IO[bytes]]:
+def _output(path: str | None) -> Generator[IO[bytes], None, None]:
     if path is None:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
