@@ -19,10 +19,12 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server_process(*, rows: int = 3, core: int | None = 0) -> Iterator[str]:
+def server_process(*, rows: int = 3, per_table_row: bool = False, core: int | None = 0) -> Iterator[str]:
     """Start ``python -m llamacloud_async.testing`` and yield its base URL."""
     port = _free_port()
     command = [sys.executable, "-m", "llamacloud_async.testing", "--port", str(port), "--rows", str(rows)]
+    if per_table_row:
+        command.append("--per-table-row")
     if core is not None and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", str(core), *command]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)

@@ -6,17 +6,13 @@ import copy
 import ipaddress
 import logging
 import os
-import platform
 import time
 import warnings
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import aiohttp
-import anyio
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from yarl import URL
 
 from ._errors import APIError, APITimeoutError, LlamaCloudError
@@ -24,9 +20,11 @@ from ._response import RawResponse, parse, status_error
 from ._retry import CoolDown, RetryPolicy
 from ._transport import Reply, Transport
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from ._version import __version__
 from .resources.extract import AsyncExtractResource
 from .resources.extraction import AsyncExtractionResource
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 T = TypeVar("T")
 
@@ -37,10 +35,6 @@ DEFAULT_MAX_RETRY_AFTER = 60.0
 DEFAULT_RETRY_BACKOFF = 0.5
 DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS = 100
-
-USER_AGENT = (
-    f"llamacloud-async/{__version__} python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
-)
 
 log = logging.getLogger("llamacloud_async")
 
@@ -96,7 +90,7 @@ class AsyncLlamaCloud:
     ) -> None:
         key = _api_key(api_key)
         self.base_url = _base_url(base_url or os.environ.get("LLAMA_CLOUD_BASE_URL") or DEFAULT_BASE_URL)
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(default_headers or {})}
+        headers = {"Accept": "application/json", **(default_headers or {})}
         headers["Authorization"] = f"Bearer {key}"
         self._transport = Transport(
             headers,
@@ -155,7 +149,6 @@ class AsyncLlamaCloud:
         self._policy = RetryPolicy(
             self.max_retries, self.max_retry_after, self.retry_on_conflict, initial_backoff=self.retry_backoff
         )
-        self._default_client_timeout = aiohttp.ClientTimeout(total=self.timeout)
 
     @cached_property
     def extract(self) -> AsyncExtractResource:
@@ -191,21 +184,21 @@ class AsyncLlamaCloud:
     async def _fetch(self, target: str, timeout: Timeout) -> Reply:
         """The one request path: a plain first attempt, retries only after a failure."""
         url = URL(self.base_url + target, encoded=True)
-        client_timeout = (
-            self._default_client_timeout
-            if isinstance(timeout, NotGiven)
-            else aiohttp.ClientTimeout(total=_checked_timeout("timeout", timeout))
+        attempt_timeout = (
+            self.timeout if isinstance(timeout, NotGiven) else _checked_timeout("timeout", timeout)
         )
         if self.total_timeout is None:
-            return await self._fetch_with_retries(url, client_timeout)
+            return await self._fetch_with_retries(url, attempt_timeout)
+        import anyio  # deferred, like tenacity below: only deadlines and retries need them
+
         try:
             with anyio.fail_after(self.total_timeout):
-                return await self._fetch_with_retries(url, client_timeout)
+                return await self._fetch_with_retries(url, attempt_timeout)
         except TimeoutError:
             message = f"GET {url} did not complete within total_timeout ({self.total_timeout}s)"
             raise APITimeoutError(message, method="GET", url=str(url)) from None
 
-    async def _fetch_with_retries(self, url: URL, timeout: aiohttp.ClientTimeout) -> Reply:
+    async def _fetch_with_retries(self, url: URL, timeout: float | None) -> Reply:
         try:
             return await self._attempt(url, timeout, 1)
         except Exception as error:
@@ -214,7 +207,7 @@ class AsyncLlamaCloud:
             first_error = error
         return await self._retry(url, timeout, first_error)
 
-    async def _attempt(self, url: URL, timeout: aiohttp.ClientTimeout, number: int) -> Reply:
+    async def _attempt(self, url: URL, timeout: float | None, number: int) -> Reply:
         if self._cool_down.until:
             await self._cool_down.wait()
         started = time.monotonic()
@@ -228,7 +221,10 @@ class AsyncLlamaCloud:
             raise error
         return reply
 
-    async def _retry(self, url: URL, timeout: aiohttp.ClientTimeout, first_error: Exception) -> Reply:
+    async def _retry(self, url: URL, timeout: float | None, first_error: Exception) -> Reply:
+        import anyio
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
         policy = self._policy
         attempts = 1
 

@@ -15,20 +15,25 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-
-import aiohttp
+from functools import cache
 
 from ._errors import APIConnectionError, APIStatusError, RateLimitError
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
-_NOT_RETRYABLE_CAUSES: tuple[type[BaseException], ...] = (
-    ssl.SSLError,
-    ssl.CertificateError,
-    aiohttp.ClientSSLError,
-    aiohttp.TooManyRedirects,
-    aiohttp.InvalidURL,
-)
+
+@cache
+def _not_retryable_causes() -> tuple[type[BaseException], ...]:
+    """Failures of configuration, not of the moment: TLS, redirect loops, bad URLs."""
+    import aiohttp
+
+    return (
+        ssl.SSLError,
+        ssl.CertificateError,
+        aiohttp.ClientSSLError,
+        aiohttp.TooManyRedirects,
+        aiohttp.InvalidURL,
+    )
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ class RetryPolicy:
                 self.retry_on_conflict and error.status_code == 409
             )
         if isinstance(error, APIConnectionError):
-            return not isinstance(error.__cause__, _NOT_RETRYABLE_CAUSES)
+            return not isinstance(error.__cause__, _not_retryable_causes())
         return False
 
     def delay(self, retry_number: int, error: BaseException | None) -> float:

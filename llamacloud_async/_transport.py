@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import os
+import platform
 import ssl
 import weakref
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import aiohttp
-from multidict import CIMultiDictProxy
 from yarl import URL
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError
+from ._version import __version__
+
+if TYPE_CHECKING:
+    import aiohttp
+    from multidict import CIMultiDictProxy
+else:
+    from ._lazy import LazyModule
+
+    aiohttp = LazyModule("aiohttp")
 
 _CHUNK = 64 * 1024
 
@@ -51,19 +60,24 @@ class Transport:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         _transports.add(self)
 
-    async def get(self, url: URL, timeout: aiohttp.ClientTimeout) -> Reply:
-        """Send one GET and read its whole body; raise ``APIConnectionError`` on failure."""
+    async def get(self, url: URL, timeout: float | None) -> Reply:
+        """Send one GET and read its whole body within ``timeout`` seconds (connect, headers
+        and body together); raise ``APIConnectionError`` on failure."""
         session = self._session
         if session is None or self._loop is not asyncio.get_running_loop():
             session = self._open()
+        client_timeout = self._timeouts.get(timeout)
+        if client_timeout is None:
+            client_timeout = self._timeouts[timeout] = aiohttp.ClientTimeout(total=timeout)
         try:
-            async with session.get(url, timeout=timeout) as response:
+            async with session.get(url, timeout=client_timeout) as response:
                 content = await self._read(response)
                 return Reply("GET", str(url), response.status, response.headers, content)
         except asyncio.TimeoutError as exc:
-            message = f"GET {url} timed out after {timeout.total}s"
+            message = f"GET {url} timed out after {timeout}s"
             raise APITimeoutError(message, method="GET", url=str(url)) from exc
         except aiohttp.ClientError as exc:
             raise APIConnectionError(_describe(exc, url), method="GET", url=str(url)) from exc
@@ -98,8 +112,9 @@ class Transport:
                 "create one client per event loop (or use the sync LlamaCloud client from threads)"
             )
         connector = aiohttp.TCPConnector(limit=self._max_connections)
+        headers = {"User-Agent": user_agent(), **self._headers}
         self._session = aiohttp.ClientSession(
-            headers=self._headers, connector=connector, raise_for_status=False, trust_env=False
+            headers=headers, connector=connector, raise_for_status=False, trust_env=False
         )
         self._loop = loop
         return self._session
@@ -117,6 +132,11 @@ class Transport:
             if len(body) > limit:
                 raise _too_large(response, limit)
         return bytes(body)
+
+
+def user_agent() -> str:
+    """``llamacloud-async/<version> python/<version> aiohttp/<version>``."""
+    return f"llamacloud-async/{__version__} python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
 
 
 _transports: weakref.WeakSet[Transport] = weakref.WeakSet()
