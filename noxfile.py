@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
 # The last official release with the v1 extraction endpoints; its models check our v1 fixtures.
@@ -33,3 +33,17 @@ def typecheck(session: nox.Session) -> None:
     """Type-check the package with pyright in strict mode."""
     session.install("-e", ".[test]", "pyright>=1.1.380")
     session.run("pyright")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the official SDK and the raw aiohttp + msgspec floor."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "benchmarks.run", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site; warnings are errors."""
+    session.install("-e", ".", "mkdocs-material>=9.5", "mkdocstrings[python]>=0.26")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
