@@ -43,11 +43,12 @@ def _uuid(*parts: str) -> str:
 @functools.cache
 def _rows(count: int) -> tuple[list[dict[str, Any]], float]:
     """Line items and their total, built once per size: large bodies stay cheap to serve."""
-    items = [
-        {"description": f"Item {i}: printer paper, A4", "quantity": i + 1, "amount": round(12.5 * (i + 1), 2)}
-        for i in range(count)
+    amounts = [round(12.5 * (i + 1), 2) for i in range(count)]
+    items: list[dict[str, Any]] = [
+        {"description": f"Item {i}: printer paper, A4", "quantity": i + 1, "amount": amount}
+        for i, amount in enumerate(amounts)
     ]
-    return items, round(sum(item["amount"] for item in items), 2)
+    return items, round(sum(amounts), 2)
 
 
 def _document(seed: str, rows: int) -> dict[str, Any]:
