@@ -208,9 +208,10 @@ class AsyncLlamaCloud:
         return await self._retry(url, timeout, first_error)
 
     async def _attempt(self, url: URL, timeout: float | None, number: int) -> Reply:
-        if self._cool_down.until:
-            await self._cool_down.wait()
         started = time.monotonic()
+        if self._cool_down.until > started:
+            await self._cool_down.wait()
+            started = time.monotonic()
         reply = await self._transport.get(url, timeout)
         if log.isEnabledFor(logging.DEBUG):
             elapsed = time.monotonic() - started
