@@ -585,7 +585,7 @@ class RunsResource:
             progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id``, ``project_id`` is malformed, or
+            ValueError: ``organization_id`` or ``project_id`` is malformed, or
                 ``concurrency`` is not a positive int.
         """
         return self._client._runtime.iterate(
@@ -636,7 +636,7 @@ class RunsResource:
             progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id``, ``project_id`` is malformed, or
+            ValueError: ``organization_id`` or ``project_id`` is malformed, or
                 ``concurrency`` is not a positive int.
         """
         return self._client._runtime.iterate(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 from .._response import RawResponse
 from .._types import Timeout
+from .._validation import query_string
 from ..bulk import BulkFetch, BulkProgress
 
 if TYPE_CHECKING:
@@ -33,18 +35,22 @@ class AsyncAPIResource:
     def _bulk(
         self,
         ids: Iterable[str] | AsyncIterable[str],
-        fetch: Callable[[str], Coroutine[Any, Any, T]],
+        get_one: Callable[..., Coroutine[Any, Any, T]],
+        scope: dict[str, Any],
         *,
+        timeout: Timeout,
         concurrency: int,
         ordered: bool,
         fail_fast: bool,
         on_progress: Callable[[BulkProgress], None] | None,
         progress: bool,
     ) -> BulkFetch[T]:
-        """``fetch`` applied to every ID by a ``BulkFetch`` on this client's request path."""
+        """``get_one(id, **scope)`` for every ID, as a ``BulkFetch`` on this client's request
+        path. ``scope`` (query parameters) is checked here, before anything runs."""
+        query_string(**scope)
         return BulkFetch(
             ids,
-            fetch,
+            partial(get_one, **scope, timeout=timeout),
             self._client._cool_down,  # pyright: ignore[reportPrivateUsage]
             concurrency=concurrency,
             ordered=ordered,

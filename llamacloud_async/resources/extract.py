@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
-from functools import cached_property, partial
+from functools import cached_property
 
 from .._types import NOT_GIVEN, Timeout
 from .._validation import path_segment, query_string
@@ -95,17 +95,11 @@ class AsyncExtractResource(AsyncAPIResource):
             ValueError: ``organization_id``, ``project_id`` or ``expand`` is malformed, or
                 ``concurrency`` is not a positive int.
         """
-        query_string(expand=expand, organization_id=organization_id, project_id=project_id)
-        fetch = partial(
-            self.get,
-            expand=expand,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
-        )
         return self._bulk(
             job_ids,
-            fetch,
+            self.get,
+            {"expand": expand, "organization_id": organization_id, "project_id": project_id},
+            timeout=timeout,
             concurrency=concurrency,
             ordered=ordered,
             fail_fast=fail_fast,

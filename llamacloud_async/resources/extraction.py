@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Iterable
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .._types import NOT_GIVEN, Timeout
@@ -109,16 +109,11 @@ class AsyncJobsResource(AsyncAPIResource):
             ValueError: ``organization_id`` or ``project_id`` is malformed, or
                 ``concurrency`` is not a positive int.
         """
-        query_string(organization_id=organization_id, project_id=project_id)
-        fetch = partial(
-            self.get_result,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
-        )
         return self._bulk(
             job_ids,
-            fetch,
+            self.get_result,
+            {"organization_id": organization_id, "project_id": project_id},
+            timeout=timeout,
             concurrency=concurrency,
             ordered=ordered,
             fail_fast=fail_fast,
@@ -239,19 +234,14 @@ class AsyncRunsResource(AsyncAPIResource):
             progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id``, ``project_id`` is malformed, or
+            ValueError: ``organization_id`` or ``project_id`` is malformed, or
                 ``concurrency`` is not a positive int.
         """
-        query_string(organization_id=organization_id, project_id=project_id)
-        fetch = partial(
-            self.get,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
-        )
         return self._bulk(
             run_ids,
-            fetch,
+            self.get,
+            {"organization_id": organization_id, "project_id": project_id},
+            timeout=timeout,
             concurrency=concurrency,
             ordered=ordered,
             fail_fast=fail_fast,
@@ -293,19 +283,14 @@ class AsyncRunsResource(AsyncAPIResource):
             progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id``, ``project_id`` is malformed, or
+            ValueError: ``organization_id`` or ``project_id`` is malformed, or
                 ``concurrency`` is not a positive int.
         """
-        query_string(organization_id=organization_id, project_id=project_id)
-        fetch = partial(
-            self.get_by_job,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
-        )
         return self._bulk(
             job_ids,
-            fetch,
+            self.get_by_job,
+            {"organization_id": organization_id, "project_id": project_id},
+            timeout=timeout,
             concurrency=concurrency,
             ordered=ordered,
             fail_fast=fail_fast,
