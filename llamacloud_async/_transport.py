@@ -47,7 +47,7 @@ class Reply:
     @property
     def request_id(self) -> str | None:
         """The server's request id header, when it sent one."""
-        return self.headers.get("x-request-id") or self.headers.get("request-id")
+        return request_id(self.headers)
 
 
 class Transport:
@@ -134,6 +134,11 @@ class Transport:
         return bytes(body)
 
 
+def request_id(headers: Mapping[str, str]) -> str | None:
+    """The server's request id (``x-request-id``, or ``request-id``), when it sent one."""
+    return headers.get("x-request-id") or headers.get("request-id")
+
+
 def user_agent() -> str:
     """``llamacloud-async/<version> python/<version> aiohttp/<version>``."""
     return f"llamacloud-async/{__version__} python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
@@ -162,7 +167,7 @@ def _too_large(response: aiohttp.ClientResponse, limit: int) -> APIResponseValid
         method="GET",
         url=url,
         status_code=response.status,
-        request_id=response.headers.get("x-request-id"),
+        request_id=request_id(response.headers),
         body=b"",
     )
 

@@ -171,3 +171,11 @@ async def test_raw_parse_raises_validation_error(client: AsyncLlamaCloud, mocked
     assert raw.content == b"null"
     with pytest.raises(APIResponseValidationError):
         raw.parse()
+
+
+async def test_oversized_body_error_keeps_a_plain_request_id_header(mocked: aioresponses) -> None:
+    mocked.get(RUN_URL, body=b"x" * 100, headers={"request-id": "req-plain"})
+    async with AsyncLlamaCloud(api_key="k", base_url=BASE_URL, max_response_size=10, max_retries=0) as client:
+        with pytest.raises(APIResponseValidationError, match="max_response_size") as caught:
+            await client.extraction.runs.get("r")
+    assert caught.value.request_id == "req-plain"
