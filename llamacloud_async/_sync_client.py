@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from types import TracebackType
 from typing import TypeVar
 
@@ -44,6 +43,7 @@ class SyncClient:
 
     def _view(self: Self, async_client: AsyncLlamaCloud) -> Self:
         """A client sharing this one's loop thread, over ``async_client``."""
-        view = copy.copy(self)
-        view.__dict__ = {"_async": async_client, "_runtime": self._runtime}
+        view = type(self).__new__(type(self))
+        view._async = async_client
+        view._runtime = self._runtime
         return view
