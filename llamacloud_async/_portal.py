@@ -14,15 +14,18 @@ import asyncio
 import os
 import threading
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import Future
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from .bulk import BulkFetch, BulkResult
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
 _BATCH = 256
-"""Items an async iterator hands to the sync caller per thread hop, at most."""
+"""Items a bulk fetch hands to the sync caller per thread hop, at most."""
 
 _runtimes: weakref.WeakSet[Runtime] = weakref.WeakSet()
 
@@ -87,30 +90,26 @@ class Runtime:
             future.cancel()
             raise
 
-    def iterate(self, iterator: AsyncIterator[T]) -> Iterator[T]:
-        """``iterator`` as a plain iterator; leaving it early closes ``iterator`` on the loop."""
+    def iterate(self, fetch: BulkFetch[T]) -> Iterator[BulkResult[T]]:
+        """``fetch`` as a plain iterator; leaving it early closes ``fetch`` on the loop.
+
+        Requests run on the loop thread and items come over a batch per hop, undecoded;
+        each is decoded, and its progress reported, here in the calling thread.
+        """
         loop = self._loop_thread()
-        done = False
-
-        async def batch() -> list[T]:
-            nonlocal done
-            items: list[T] = []
-            try:
-                items.append(await anext(iterator))
-                while len(items) < _BATCH and _has_ready_item(iterator):
-                    items.append(await anext(iterator))
-            except StopAsyncIteration:
-                done = True
-            return items
-
+        engine = fetch._engine  # pyright: ignore[reportPrivateUsage]  # the sync client is its friend
+        engine.decode_on_delivery = True
+        ended = False
         try:
-            while not done:
-                yield from self.call(batch)
+            while batch := self.call(engine.fetch_ready, _BATCH):
+                batch.reverse()
+                while batch:  # popped, so a delivered item lives only as long as the caller keeps it
+                    yield engine.deliver(batch.pop())
+            ended = True
+            engine.end()
         finally:
-            if not done:
-                aclose = getattr(iterator, "aclose", None)
-                if aclose is not None:
-                    loop.submit(aclose()).result()
+            if not ended:
+                loop.submit(fetch.aclose()).result()
 
     def close(self) -> None:
         """Close the session and stop the loop thread; later calls raise ``RuntimeError``."""
@@ -147,11 +146,6 @@ class Runtime:
             self._finalizer.detach()
         self._loop = None
         self._finalizer = None
-
-
-def _has_ready_item(iterator: AsyncIterator[Any]) -> bool:
-    ready = getattr(iterator, "has_ready_item", None)
-    return bool(ready()) if callable(ready) else False
 
 
 def _after_fork_in_child() -> None:

@@ -221,7 +221,8 @@ class ExtractResource:
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:
@@ -396,7 +397,8 @@ class JobsResource:
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:
@@ -581,7 +583,8 @@ class RunsResource:
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:
@@ -632,7 +635,8 @@ class RunsResource:
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:

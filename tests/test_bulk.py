@@ -8,9 +8,15 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from llamacloud_async import AsyncLlamaCloud, LlamaCloud, NotFoundError
+from llamacloud_async import (
+    APIResponseValidationError,
+    AsyncLlamaCloud,
+    LlamaCloud,
+    NotFoundError,
+    RawResponse,
+)
 from llamacloud_async.bulk import BulkProgress
-from llamacloud_async.testing import Delay, FakeLlamaCloud, Status
+from llamacloud_async.testing import Delay, FakeLlamaCloud, Status, TruncatedJSON
 from llamacloud_async.types import ExtractRun
 
 from .conftest import API_KEY, until
@@ -147,6 +153,26 @@ async def test_async_iterable_input_and_bad_ids_fail_per_item(fake: FakeLlamaClo
     assert isinstance(results[1].error, ValueError)
     assert "run_id" in str(results[1].error)
     assert len(fake.requests) == 2
+
+
+async def test_a_malformed_body_fails_its_item_and_counts_as_failed(fake: FakeLlamaCloud) -> None:
+    fake.inject(TruncatedJSON(), id="run-4")
+    snapshots: list[BulkProgress] = []
+    async with client_for(fake) as client:
+        results = [
+            r
+            async for r in client.extraction.runs.get_many(
+                [f"run-{i}" for i in range(10)], on_progress=snapshots.append
+            )
+        ]
+        raw = [r async for r in client.extraction.runs.with_raw_response.get_many(["run-4", "run-5"])]
+
+    failed = [r for r in results if not r.ok]
+    assert [r.id for r in failed] == ["run-4"]
+    assert isinstance(failed[0].error, APIResponseValidationError)
+    assert failed[0].error.status_code == 200
+    assert (snapshots[-1].done, snapshots[-1].failed) == (10, 1)
+    assert all(isinstance(r.value, RawResponse) for r in raw)
 
 
 async def test_every_bulk_method_uses_its_endpoint(fake: FakeLlamaCloud) -> None:

@@ -11,14 +11,20 @@ import textwrap
 import threading
 import time
 import traceback
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from llamacloud_async import AsyncLlamaCloud, LlamaCloud, NotFoundError, RawResponse
-from llamacloud_async.testing import FakeLlamaCloud, Status
+from llamacloud_async import (
+    APIResponseValidationError,
+    AsyncLlamaCloud,
+    LlamaCloud,
+    NotFoundError,
+    RawResponse,
+)
+from llamacloud_async.testing import FakeLlamaCloud, Status, TruncatedJSON
 from llamacloud_async.types import ExtractRun, ExtractV2Job, JobGetResultResponse
 
 from .conftest import API_KEY
@@ -118,26 +124,39 @@ def test_calling_from_its_own_loop_thread_is_a_clear_error(client: LlamaCloud) -
         client._runtime.call(callback_on_the_loop)
 
 
-def test_async_iterators_become_plain_iterators_and_close_early(client: LlamaCloud) -> None:
-    closed = threading.Event()
-    loop_thread: list[str] = []
+def test_bulk_items_are_decoded_and_reported_in_the_calling_thread(
+    client: LlamaCloud, fake: FakeLlamaCloud
+) -> None:
+    fake.inject(TruncatedJSON(), id="run-7")
+    progress_threads: list[threading.Thread] = []
 
-    async def numbers() -> AsyncIterator[int]:
-        try:
-            for i in range(1000):
-                yield i
-        finally:
-            loop_thread.append(threading.current_thread().name)
-            closed.set()
+    results = list(
+        client.extraction.runs.get_many(
+            [f"run-{i}" for i in range(300)],
+            on_progress=lambda _: progress_threads.append(threading.current_thread()),
+        )
+    )
 
-    iterator = client._runtime.iterate(numbers())
-    taken = [next(iterator) for _ in range(3)]
-    iterator.close()
+    assert progress_threads == [threading.current_thread()] * 300
+    failed = [r for r in results if not r.ok]
+    assert [r.id for r in failed] == ["run-7"]
+    assert isinstance(failed[0].error, APIResponseValidationError)
+    assert all(isinstance(r.value, ExtractRun) for r in results if r.ok)
 
-    assert taken == [0, 1, 2]
-    assert closed.wait(5)
-    assert loop_thread == ["llamacloud-async-loop"]
-    assert list(client._runtime.iterate(numbers())) == list(range(1000))
+
+def test_bulk_fail_fast_on_a_malformed_body_raises_and_stops(
+    client: LlamaCloud, fake: FakeLlamaCloud
+) -> None:
+    fake.inject(TruncatedJSON(), id="run-30")
+    with pytest.raises(APIResponseValidationError):
+        for _ in client.extraction.runs.get_many(
+            (f"run-{i}" for i in range(100_000)), concurrency=4, fail_fast=True
+        ):
+            pass
+    time.sleep(0.2)
+    sent = len(fake.requests)
+    time.sleep(0.3)
+    assert len(fake.requests) == sent < 100
 
 
 def test_sync_facade_is_up_to_date() -> None:

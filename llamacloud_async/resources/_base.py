@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterable
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 from .._response import RawResponse
@@ -29,8 +29,14 @@ class AsyncAPIResource:
 
     def __init__(self, client: AsyncLlamaCloud, *, raw: bool = False) -> None:
         self._client = client
+        self._raw = raw
         # Resources are the client's friends: they share its private request functions.
         self._get = cast(_Get, client._get_raw if raw else client._get)  # pyright: ignore[reportPrivateUsage]
+
+    @cached_property
+    def _raw_twin(self) -> AsyncAPIResource:
+        """This resource with ``raw=True`` (itself when it already is)."""
+        return self if self._raw else type(self)(self._client, raw=True)
 
     def _bulk(
         self,
@@ -45,13 +51,15 @@ class AsyncAPIResource:
         on_progress: Callable[[BulkProgress], None] | None,
         progress: bool,
     ) -> BulkFetch[T]:
-        """``get_one(id, **scope)`` for every ID, as a ``BulkFetch`` on this client's request
-        path. ``scope`` (query parameters) is checked here, before anything runs."""
+        """The method ``get_one(resource, id, **scope)`` for every ID, as a ``BulkFetch`` on
+        this client's request path. ``scope`` (query parameters) is checked here, before
+        anything runs. Bodies are fetched raw and decoded where the items are consumed."""
         query_string(**scope)
-        return BulkFetch(
+        return BulkFetch[T](
             ids,
-            partial(get_one, **scope, timeout=timeout),
+            partial(get_one, self._raw_twin, **scope, timeout=timeout),
             self._client._cool_down,  # pyright: ignore[reportPrivateUsage]
+            decode=None if self._raw else RawResponse[T].parse,
             concurrency=concurrency,
             ordered=ordered,
             fail_fast=fail_fast,

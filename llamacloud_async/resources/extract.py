@@ -88,7 +88,8 @@ class AsyncExtractResource(AsyncAPIResource):
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:
@@ -97,7 +98,7 @@ class AsyncExtractResource(AsyncAPIResource):
         """
         return self._bulk(
             job_ids,
-            self.get,
+            AsyncExtractResource.get,
             {"expand": expand, "organization_id": organization_id, "project_id": project_id},
             timeout=timeout,
             concurrency=concurrency,

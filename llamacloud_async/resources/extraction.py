@@ -102,7 +102,8 @@ class AsyncJobsResource(AsyncAPIResource):
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:
@@ -111,7 +112,7 @@ class AsyncJobsResource(AsyncAPIResource):
         """
         return self._bulk(
             job_ids,
-            self.get_result,
+            AsyncJobsResource.get_result,
             {"organization_id": organization_id, "project_id": project_id},
             timeout=timeout,
             concurrency=concurrency,
@@ -230,7 +231,8 @@ class AsyncRunsResource(AsyncAPIResource):
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:
@@ -239,7 +241,7 @@ class AsyncRunsResource(AsyncAPIResource):
         """
         return self._bulk(
             run_ids,
-            self.get,
+            AsyncRunsResource.get,
             {"organization_id": organization_id, "project_id": project_id},
             timeout=timeout,
             concurrency=concurrency,
@@ -279,7 +281,8 @@ class AsyncRunsResource(AsyncAPIResource):
             ordered: Yield results in input order (with a bounded reordering window)
                 instead of as they complete.
             fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` after each item.
+            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
+                the consuming task or thread.
             progress: Show a progress line on stderr.
 
         Raises:
@@ -288,7 +291,7 @@ class AsyncRunsResource(AsyncAPIResource):
         """
         return self._bulk(
             job_ids,
-            self.get_by_job,
+            AsyncRunsResource.get_by_job,
             {"organization_id": organization_id, "project_id": project_id},
             timeout=timeout,
             concurrency=concurrency,
