@@ -3,7 +3,10 @@
 A FakeLlamaCloud serves small (~2.4 KB) and large (~240 KB, one object per table row)
 ExtractV2Job bodies from its own process, pinned to core 0 where possible. Every client
 configuration runs in a fresh process, interleaved with the others, ``--repeat`` times;
-throughput ratios are computed within each repetition and the medians reported.
+throughput ratios are computed within each repetition and the medians reported. All the
+processes of one repetition share a hash seed (repetition N runs with PYTHONHASHSEED=N):
+the seed alone moves a client's rate by up to a fifth, so pairing it keeps that noise
+out of the ratios.
 
     python -m benchmarks.run                 full run (a few minutes on 2 cores)
     python -m benchmarks.run --smoke         tiny sizes, one repetition: checks it works
@@ -55,7 +58,7 @@ SEQUENTIAL = [
 ]
 
 
-def _client_run(config: Config, base_url: str, requests: int, concurrency: int) -> float:
+def _client_run(config: Config, base_url: str, requests: int, concurrency: int, seed: int) -> float:
     n = max(20, int(requests * config.share))
     command = [
         sys.executable,
@@ -68,7 +71,10 @@ def _client_run(config: Config, base_url: str, requests: int, concurrency: int) 
     ]
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", "1", *command]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600).stdout
+    env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=600, env=env
+    ).stdout
     return n / float(output.strip().splitlines()[-1])
 
 
@@ -84,9 +90,9 @@ def throughput(
         with server_process(
             rows=int(options["rows"]), per_table_row=bool(options["per_table_row"])
         ) as base_url:
-            for _ in range(repeat):
+            for seed in range(1, repeat + 1):
                 this_round = {
-                    c.name: _client_run(c, base_url, requests // scale, concurrency) for c in configs
+                    c.name: _client_run(c, base_url, requests // scale, concurrency, seed) for c in configs
                 }
                 for name, rate in this_round.items():
                     rates[name].append(rate)
@@ -219,7 +225,7 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=6000, help="small-body requests per configuration")
     parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes and one repetition")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
     args = parser.parse_args()

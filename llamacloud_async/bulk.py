@@ -366,9 +366,9 @@ class _Engine(Generic[T]):
                     break
                 index, id_ = pulled
                 try:
-                    result = BulkResult[Any](index, id_, await self._fetch(id_), None)
+                    result: BulkResult[Any] = BulkResult(index, id_, await self._fetch(id_), None)
                 except Exception as error:
-                    result = BulkResult[Any](index, id_, None, error)
+                    result = BulkResult(index, id_, None, error)
                 if not self.decode_on_delivery:
                     self._decode_in_place(result)
                 self._adapt()
