@@ -1,6 +1,7 @@
 """The private event loop behind the sync ``LlamaCloud`` client.
 
-Each sync client owns a daemon thread running an asyncio loop; every sync call is
+Each sync client owns a daemon thread running an event loop (uvloop's when the extra is
+installed, see ``_loops``); every sync call is
 handed to it with ``call_soon_threadsafe`` and waited for on a lock. (anyio's
 ``BlockingPortal`` does the same with about 50 us more per call, more than the whole
 hop costs here.) The thread starts on the first call, restarts in a forked child, and is
@@ -16,6 +17,8 @@ import threading
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+
+from . import _loops
 
 if TYPE_CHECKING:
     from .bulk import BulkFetch, BulkResult
@@ -34,7 +37,7 @@ class _Loop:
 
     def __init__(self, on_shutdown: Callable[[], Awaitable[None]]) -> None:
         self._on_shutdown = on_shutdown
-        self.loop = asyncio.new_event_loop()
+        self.loop = _loops.new_event_loop()
         self.running = True
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="llamacloud-async-loop", daemon=True

@@ -10,7 +10,6 @@ Exit status: 0 when everything succeeded, 1 when any ID failed, 2 for bad input 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import sys
 import time
@@ -22,6 +21,7 @@ import msgspec
 
 from ._client import AsyncLlamaCloud
 from ._errors import APIError, APIStatusError, LlamaCloudError
+from ._loops import run as run_event_loop
 from ._response import RawResponse
 from .bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress, BulkResult
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return int(asyncio.run(args.run(args)))
+        return int(run_event_loop(args.run(args)))
     except (UsageError, LlamaCloudError, ValueError) as error:
         print(f"llamacloud-async: error: {error}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import subprocess
@@ -13,7 +14,9 @@ from typing import Any
 import pytest
 
 from llamacloud_async.cli import main
+from llamacloud_async.resources.extraction import AsyncRunsResource
 from llamacloud_async.testing import FakeLlamaCloud
+from llamacloud_async.types import ExtractRun
 
 from .conftest import API_KEY
 
@@ -37,6 +40,30 @@ def test_get_prints_the_item_as_json(
     printed = json.loads(capsysbinary.readouterr().out)
     assert printed["id"] == "run-7"
     assert printed["status"] == "SUCCESS"
+
+
+@pytest.mark.parametrize("loop_kind", ["uvloop", "asyncio"])
+def test_runs_on_uvloop_when_installed_and_on_asyncio_without(
+    fake: FakeLlamaCloud,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    loop_kind: str,
+) -> None:
+    if loop_kind == "uvloop":
+        pytest.importorskip("uvloop")
+    else:
+        monkeypatch.setitem(sys.modules, "uvloop", None)  # as if the extra were not installed
+    seen: list[str] = []
+    original_get = AsyncRunsResource.get
+
+    async def spying_get(self: AsyncRunsResource, run_id: str, **options: Any) -> ExtractRun:
+        seen.append(type(asyncio.get_running_loop()).__module__.split(".")[0])
+        return await original_get(self, run_id, **options)
+
+    monkeypatch.setattr(AsyncRunsResource, "get", spying_get)
+    assert main(["get", "run", "run-7"]) == 0
+    assert json.loads(capsysbinary.readouterr().out)["id"] == "run-7"
+    assert seen == [loop_kind]
 
 
 def test_get_extract_with_expand(fake: FakeLlamaCloud, capsysbinary: pytest.CaptureFixture[bytes]) -> None:

@@ -38,10 +38,26 @@ def fake() -> Iterator[FakeLlamaCloud]:
         yield server
 
 
+@pytest.fixture(params=["uvloop", "asyncio"])
+def loop_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which loop the sync client's thread runs: uvloop's (the extra) or asyncio's."""
+    if request.param == "uvloop":
+        pytest.importorskip("uvloop")
+    else:
+        monkeypatch.setitem(sys.modules, "uvloop", None)  # as if the extra were not installed
+    return str(request.param)
+
+
 @pytest.fixture
-def client(fake: FakeLlamaCloud) -> Iterator[LlamaCloud]:
+def client(fake: FakeLlamaCloud, loop_kind: str) -> Iterator[LlamaCloud]:
     with LlamaCloud(api_key=API_KEY, base_url=fake.base_url) as sync_client:
         yield sync_client
+
+
+def test_the_private_loop_is_uvloop_when_installed(client: LlamaCloud, loop_kind: str) -> None:
+    client.extraction.runs.get("run-1")
+    loop = client._runtime._loop.loop  # type: ignore[union-attr]
+    assert type(loop).__module__.split(".")[0] == loop_kind
 
 
 def loop_threads() -> list[threading.Thread]:
