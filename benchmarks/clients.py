@@ -1,8 +1,10 @@
 """The client configurations the harness compares. Each runs in its own process:
 
-    python -m benchmarks.clients NAME BASE_URL REQUESTS CONCURRENCY
+    python -m benchmarks.clients NAME BASE_URL REQUESTS CONCURRENCY [asyncio|uvloop]
 
-and prints the seconds its requests took (imports and warm-up excluded).
+and prints the seconds its requests took (imports and warm-up excluded). With
+``asyncio`` (the default) uvloop is hidden, as if the extra were not installed; with
+``uvloop`` the async configurations run on it too, and the sync client picks it up.
 """
 
 from __future__ import annotations
@@ -148,6 +150,13 @@ CLIENTS: dict[str, Callable[[str, int, int], Any]] = {
 
 def main() -> None:
     name, base_url, n, concurrency = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    loop = sys.argv[5] if len(sys.argv) > 5 else "asyncio"
+    if loop == "uvloop":
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    else:
+        sys.modules["uvloop"] = None  # type: ignore[assignment]
     outcome = CLIENTS[name](base_url, n, concurrency)
     seconds = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
     print(f"{seconds:.6f}")

@@ -41,6 +41,12 @@ class Config:
     """Fraction of the requests this configuration makes (slow ones make fewer)."""
     concurrency: int | None = None
     """``None``: the run's concurrency; 1 for sequential configurations."""
+    loop: str = "asyncio"
+    """``uvloop``: async configurations run on uvloop, and the sync client has the extra."""
+
+    @property
+    def key(self) -> str:
+        return self.name if self.loop == "asyncio" else f"{self.name}@{self.loop}"
 
 
 CONCURRENT = [
@@ -49,13 +55,36 @@ CONCURRENT = [
     Config("ours_gather", "ours: gather of extract.get", 1.0),
     Config("ours_sync_get_many", "ours sync: get_many", 1.0),
     Config("official_async_gather", "official AsyncLlamaCloud: gather", 0.1),
+    Config("raw_floor", "raw aiohttp + msgspec on uvloop", 1.0, loop="uvloop"),
+    Config("ours_get_many", "ours on uvloop: get_many", 1.0, loop="uvloop"),
+    Config("ours_sync_get_many", "ours sync, uvloop extra: get_many", 1.0, loop="uvloop"),
 ]
 SEQUENTIAL = [
     Config("raw_sequential", "raw aiohttp + msgspec, sequential", 0.4, 1),
     Config("ours_sequential", "ours async, sequential", 0.4, 1),
     Config("ours_sync_sequential", "ours sync, sequential", 0.4, 1),
     Config("official_sync_sequential", "official LlamaCloud sync, sequential", 0.1, 1),
+    Config("ours_sync_sequential", "ours sync, uvloop extra, sequential", 0.4, 1, loop="uvloop"),
 ]
+
+Rates = dict[str, dict[str, list[float]]]
+"""Requests/s by size, then configuration key: one entry per repetition, in order."""
+
+TARGETS = [
+    ("get_many / raw floor", "ours_get_many", "raw_floor", 0.9),
+    ("get_many / official async gather", "ours_get_many", "official_async_gather", None),
+    ("sync get_many / async get_many", "ours_sync_get_many", "ours_get_many", 0.9),
+    ("sync sequential / official sync", "ours_sync_sequential", "official_sync_sequential", 2.0),
+    ("on uvloop: get_many / raw floor", "ours_get_many@uvloop", "raw_floor@uvloop", 0.9),
+    ("uvloop extra: sync get_many / without", "ours_sync_get_many@uvloop", "ours_sync_get_many", None),
+    (
+        "uvloop extra: sync sequential / official sync",
+        "ours_sync_sequential@uvloop",
+        "official_sync_sequential",
+        2.0,
+    ),
+]
+"""Throughput targets: (label, numerator, denominator, goal), each ratio taken within a repetition."""
 
 
 def _client_run(config: Config, base_url: str, requests: int, concurrency: int, seed: int) -> float:
@@ -68,38 +97,49 @@ def _client_run(config: Config, base_url: str, requests: int, concurrency: int, 
         base_url,
         str(n),
         str(config.concurrency or concurrency),
+        config.loop,
     ]
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", "1", *command]
     env = {**os.environ, "PYTHONHASHSEED": str(seed)}
-    output = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=600, env=env
-    ).stdout
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600, env=env).stdout
     return n / float(output.strip().splitlines()[-1])
 
 
-def throughput(
-    configs: list[Config], requests: int, concurrency: int, repeat: int
-) -> dict[str, dict[str, float]]:
-    """Requests/s per configuration and size (medians), and ratios to the first one."""
-    report: dict[str, dict[str, float]] = {}
+def throughput(configs: list[Config], requests: int, concurrency: int, repeat: int, rates: Rates) -> None:
+    """Measure every configuration on both sizes, interleaved, into ``rates``."""
     for size, options in SIZES.items():
         scale = 1 if size == "small" else 10
-        rates: dict[str, list[float]] = {c.name: [] for c in configs}
-        ratios: dict[str, list[float]] = {c.name: [] for c in configs}
+        runs = rates.setdefault(size, {})
         with server_process(
             rows=int(options["rows"]), per_table_row=bool(options["per_table_row"])
         ) as base_url:
             for seed in range(1, repeat + 1):
-                this_round = {
-                    c.name: _client_run(c, base_url, requests // scale, concurrency, seed) for c in configs
-                }
-                for name, rate in this_round.items():
-                    rates[name].append(rate)
-                    ratios[name].append(rate / this_round[configs[0].name])
+                for c in configs:
+                    rate = _client_run(c, base_url, requests // scale, concurrency, seed)
+                    runs.setdefault(c.key, []).append(rate)
+
+
+def _median_ratio(rates: dict[str, list[float]], numerator: str, denominator: str) -> float:
+    return statistics.median(a / b for a, b in zip(rates[numerator], rates[denominator], strict=True))
+
+
+def rate_table(configs: list[Config], rates: Rates) -> dict[str, dict[str, float]]:
+    """Median requests/s per configuration and size, and the median ratio to the first."""
+    report: dict[str, dict[str, float]] = {}
+    for size, runs in rates.items():
         for c in configs:
-            report.setdefault(c.label, {})[f"{size} req/s"] = statistics.median(rates[c.name])
-            report[c.label][f"{size} ratio"] = statistics.median(ratios[c.name])
+            report.setdefault(c.label, {})[f"{size} req/s"] = statistics.median(runs[c.key])
+            report[c.label][f"{size} ratio"] = _median_ratio(runs, c.key, configs[0].key)
+    return report
+
+
+def target_table(rates: Rates) -> dict[str, dict[str, float]]:
+    """The throughput targets: median ratios per size, beside their goals."""
+    report: dict[str, dict[str, float]] = {}
+    for label, numerator, denominator, goal in TARGETS:
+        row = {f"{size} ratio": _median_ratio(runs, numerator, denominator) for size, runs in rates.items()}
+        report[label] = row if goal is None else {**row, "goal ratio": goal}
     return report
 
 
@@ -232,16 +272,19 @@ def main() -> None:
     if args.smoke:
         args.requests, args.repeat = 200, 1
     memory_counts = (500, 2000) if args.smoke else (10_000, 100_000)
+    concurrent: Rates = {}
+    sequential: Rates = {}
+    throughput(CONCURRENT, args.requests, args.concurrency, args.repeat, concurrent)
+    throughput(SEQUENTIAL, args.requests, 1, args.repeat, sequential)
+    every_rate = {size: {**concurrent[size], **sequential[size]} for size in concurrent}
     sections = [
-        (
-            "Concurrent gets (ratio: to the raw floor)",
-            throughput(CONCURRENT, args.requests, args.concurrency, args.repeat),
-        ),
-        ("Sequential gets (ratio: to raw sequential)", throughput(SEQUENTIAL, args.requests, 1, args.repeat)),
+        ("Throughput targets (medians of ratios within a repetition)", target_table(every_rate)),
+        ("Concurrent gets (ratio: to the raw floor)", rate_table(CONCURRENT, concurrent)),
+        ("Sequential gets (ratio: to raw sequential)", rate_table(SEQUENTIAL, sequential)),
         ("Decoding one body", decode_costs(args.repeat)),
         ("Import time", import_times(args.repeat)),
         ("Memory", peak_rss(memory_counts)),
-        ("Command line", cli_modes(20 if args.smoke else 400, args.repeat)),
+        ("Command line", cli_modes(20 if args.smoke else 2000, args.repeat)),
     ]
     header = (
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

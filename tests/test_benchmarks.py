@@ -20,7 +20,9 @@ def test_benchmark_harness_smoke(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     text = report.read_text()
-    for section in ("Concurrent gets", "Sequential gets", "Decoding one body", "Import time", "Memory"):
-        assert f"### {section}" in text
+    sections = ("Throughput targets", "Concurrent gets", "Sequential gets", "Decoding one body")
+    for section in (*sections, "Import time", "Memory", "Command line"):
+        assert f"### {section}" in text, section
     assert "| ours: get_many |" in text
     assert "| official AsyncLlamaCloud: gather |" in text
+    assert "| sync sequential / official sync |" in text
