@@ -2,8 +2,8 @@
 
 That is the sync client's private loop and the command line's; an async caller's loop is
 the caller's choice (``uvloop.run(main())``). ``pip install 'llamacloud-async[uvloop]'``
-installs it: a sync bulk fetch of small bodies often gains a tenth or more (see the
-benchmarks).
+installs it. In the benchmarks it made the sync client up to a sixth faster, by as
+little as nothing in some runs.
 """
 
 from __future__ import annotations
