@@ -141,7 +141,6 @@ class Runtime:
         """
         loop = self._loop_thread()
         engine = fetch._engine  # pyright: ignore[reportPrivateUsage]  # the sync client is its friend
-        engine.decode_on_delivery = True
         ended = False
         try:
             while batch := self.call(engine.fetch_ready, _BATCH):

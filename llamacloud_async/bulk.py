@@ -1,26 +1,25 @@
-"""Fetch many IDs concurrently: a fixed pool of workers, bounded memory, per-item errors.
+"""Fetch many IDs concurrently: bounded concurrency, bounded memory, per-item errors.
 
 ``client.extraction.runs.get_many(ids)`` and its siblings return a :class:`BulkFetch`:
-an async iterator of :class:`BulkResult`, one per input ID. A pool of ``concurrency``
-workers pulls IDs from the input lazily (a generator of ten million IDs is never held in
-memory) and sends each through the client's single request path, so retries, the shared
-429 cool-down and deadlines all apply. Results wait in a bounded buffer, so memory stays
-flat however many IDs there are, as long as they are consumed as they arrive. Progress
-is reported where the results are consumed: in the caller's task, or, for the sync
-client, in the caller's thread.
+an async iterator of :class:`BulkResult`, one per input ID. A dispatcher pulls IDs from
+the input lazily (a generator of ten million IDs is never held in memory) and starts a
+task for each while fewer than ``concurrency`` are in flight; each sends its request
+through the client's single request path, so retries, the shared 429 cool-down and
+deadlines all apply. Responses wait in a bounded buffer, so memory stays flat however
+many IDs there are, as long as they are consumed as they arrive.
 
-Where a body is decoded decides how often the garbage collector runs, which can cost
-more than the pool itself. An async consumer takes results on the same loop, so workers
-decode each body as it arrives and its response objects are freed as the model's are made
-(decoding at delivery instead measured 60 times as many collections). A sync consumer
-takes results a batch per thread hop, and models decoded on the loop would outlive the
-hop together (5 times as many collections, 0.86x the async rate), so those bodies cross
-undecoded and are decoded in the caller's thread, one at a time.
+Each body is decoded, and its progress reported, where it is consumed: in the caller's
+task, or for the sync client in the caller's thread. A model is then made just before
+the caller takes it and freed soon after, while it is still in the CPU's caches, and a
+batch of models never outlives a thread hop together, which made the sync client's
+garbage collector run five times as often. Measured against decoding in the tasks, this
+took large bodies from 0.84x to 0.96x of the raw aiohttp + msgspec rate.
 
 Concurrency adapts to the server's rate limit: every 429 the client meets halves the
-number of active workers (at most once per quarter second or cool-down), and each
-success adds back a fraction of one (additive increase, multiplicative decrease), so a long fetch converges
-on what the server accepts instead of burning retries.
+number of requests allowed in flight (at most once per quarter second or cool-down),
+and each success adds back a fraction of one (additive increase, multiplicative
+decrease), so a long fetch converges on what the server accepts instead of burning
+retries.
 """
 
 from __future__ import annotations
@@ -92,7 +91,7 @@ class BulkProgress:
     rate_limited: int
     """429 responses met since the fetch started."""
     concurrency: int
-    """Workers currently allowed to send requests."""
+    """Requests currently allowed in flight."""
     elapsed: float
     """Seconds since the fetch started."""
 
@@ -195,11 +194,11 @@ def _check_arguments(ids: object, concurrency: object) -> None:
 
 
 class _Engine(Generic[T]):
-    """The worker pool behind a ``BulkFetch``; holds no reference to it.
+    """The dispatcher and request tasks behind a ``BulkFetch``; holds no reference to it.
 
-    Workers run on the event loop and queue fetched items; ``next_fetched`` and
-    ``fetch_ready`` take them off on the loop, and ``deliver`` and ``end`` finish them in
-    the consumer's thread.
+    The tasks run on the event loop and queue fetched, undecoded items; ``next_fetched``
+    and ``fetch_ready`` take them off on the loop, and ``deliver`` and ``end`` finish
+    them in the consumer's task or thread.
     """
 
     def __init__(
@@ -218,8 +217,6 @@ class _Engine(Generic[T]):
         self._ids = ids
         self._fetch = fetch
         self._decode = decode
-        self.decode_on_delivery = False
-        """Decode in ``deliver`` (the consumer's thread) instead of in the workers."""
         self._cool_down = cool_down
         self._max = concurrency
         self._limit = float(concurrency)
@@ -228,21 +225,22 @@ class _Engine(Generic[T]):
         self._fail_fast = fail_fast
         self._on_progress = on_progress
         self._progress_line = progress_line
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        """The dispatcher and the item tasks in flight."""
         self._started = False
         self._finished = False
         self._sync_ids: Iterator[str] | None = None
         self._async_ids: AsyncIterator[str] | None = None
-        self._pull_lock = asyncio.Lock()
         self._pulled = 0
-        self._exhausted = False
+        self._dispatched_all = False
         self._emitted = 0
         self._pending: dict[int, BulkResult[Any]] = {}
         self._results: asyncio.Queue[BulkResult[Any] | _Finished | _InputFailed] = asyncio.Queue(
             2 * concurrency
         )
         self._wake = asyncio.Event()
-        self._working = 0
+        """Set when the dispatcher may be able to start another item."""
+        self._in_flight = 0
         self._done = 0
         self._failed = 0
         self._started_at = 0.0
@@ -254,8 +252,7 @@ class _Engine(Generic[T]):
     # consumer side, on the event loop
 
     async def next_fetched(self) -> BulkResult[Any]:
-        """The next fetched item (undecoded under ``decode_on_delivery``); ``StopAsyncIteration``
-        after the last."""
+        """The next fetched item, undecoded; ``StopAsyncIteration`` after the last."""
         if not self._started:
             self._start()
         if self._ordered:
@@ -265,7 +262,7 @@ class _Engine(Generic[T]):
                 self._stash(await self._results.get())
             result = self._pending.pop(self._emitted)
             self._emitted += 1
-            self._broadcast()
+            self._wake.set()
             return result
         item = _FINISHED if self._finished else await self._results.get()
         self._stash(item)
@@ -301,9 +298,8 @@ class _Engine(Generic[T]):
     # consumer side, in the consumer's thread
 
     def deliver(self, result: BulkResult[Any]) -> BulkResult[T]:
-        """Finish a fetched item and report progress; raise its error under ``fail_fast``."""
-        if self.decode_on_delivery:
-            self._decode_in_place(result)
+        """Decode a fetched item and report progress; raise its error under ``fail_fast``."""
+        self._decode_in_place(result)
         self._done += 1
         if result.error is not None:
             self._failed += 1
@@ -332,8 +328,8 @@ class _Engine(Generic[T]):
             await aclose()
 
     def cancel(self) -> list[asyncio.Task[None]]:
-        """Cancel every worker at once (safe to call from ``__del__``)."""
-        tasks, self._tasks = self._tasks, []
+        """Cancel the dispatcher and every item in flight at once (safe to call from ``__del__``)."""
+        tasks, self._tasks = list(self._tasks), set()
         for task in tasks:
             task.cancel()
         self._finished = True
@@ -341,7 +337,7 @@ class _Engine(Generic[T]):
             self._finish_progress()
         return tasks
 
-    # workers
+    # the dispatcher and its item tasks
 
     def _start(self) -> None:
         self._started = True
@@ -352,33 +348,50 @@ class _Engine(Generic[T]):
         self._started_at = time.monotonic()
         self._retries_at_start = self._cool_down.retries
         self._rate_limited_at_start = self._seen_rate_limited = self._cool_down.rate_limited
-        loop = asyncio.get_running_loop()
-        self._working = self._max
-        self._tasks = [loop.create_task(self._work(k)) for k in range(self._max)]
+        self._spawn(self._dispatch())
 
-    async def _work(self, k: int) -> None:
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _dispatch(self) -> None:
+        """Start one task per ID while fewer than the limit are in flight.
+
+        A task per request, rather than long-lived workers that each loop over requests,
+        is what ``asyncio.gather`` under a semaphore does; measured with raw aiohttp it is
+        about 7 per cent faster than a worker pool, and it took ``get_many`` from 0.84x
+        to 0.91x of the raw rate on small bodies.
+        """
         try:
             while True:
-                while not self._may_pull(k):
+                while not self._may_start():
+                    self._wake.clear()
                     await self._wake.wait()
                 pulled = await self._pull()
                 if pulled is None:
                     break
-                index, id_ = pulled
-                try:
-                    result: BulkResult[Any] = BulkResult(index, id_, await self._fetch(id_), None)
-                except Exception as error:
-                    result = BulkResult(index, id_, None, error)
-                if not self.decode_on_delivery:
-                    self._decode_in_place(result)
-                self._adapt()
-                await self._results.put(result)
+                self._in_flight += 1
+                self._spawn(self._one(*pulled))
         except Exception as error:  # the input iterator failed
             await self._results.put(_InputFailed(error))
             return
-        self._working -= 1
-        if self._working == 0:
+        self._dispatched_all = True
+        if self._in_flight == 0:
             await self._results.put(_FINISHED)
+
+    async def _one(self, index: int, id_: str) -> None:
+        try:
+            result: BulkResult[Any] = BulkResult(index, id_, await self._fetch(id_), None)
+        except Exception as error:
+            result = BulkResult(index, id_, None, error)
+        self._adapt()
+        await self._results.put(result)
+        self._in_flight -= 1
+        if self._dispatched_all and self._in_flight == 0:
+            await self._results.put(_FINISHED)
+        else:
+            self._wake.set()
 
     def _decode_in_place(self, result: BulkResult[Any]) -> None:
         """Decode ``result.value``; a body that does not decode fails its item."""
@@ -388,10 +401,8 @@ class _Engine(Generic[T]):
             except Exception as error:
                 result.value, result.error = None, error
 
-    def _may_pull(self, k: int) -> bool:
-        if self._exhausted:
-            return True
-        if k >= self._limit:
+    def _may_start(self) -> bool:
+        if self._in_flight >= int(self._limit):
             return False
         return not self._ordered or self._pulled < self._emitted + self._window
 
@@ -400,24 +411,15 @@ class _Engine(Generic[T]):
             id_ = next(self._sync_ids, None)
         else:
             assert self._async_ids is not None
-            async with self._pull_lock:
-                id_ = await anext(self._async_ids, None)
+            id_ = await anext(self._async_ids, None)
         if id_ is None:
-            if not self._exhausted:
-                self._exhausted = True
-                self._broadcast()
             return None
         index = self._pulled
         self._pulled += 1
         return index, id_
 
-    def _broadcast(self) -> None:
-        """Wake every waiting worker to re-check whether it may pull."""
-        wake, self._wake = self._wake, asyncio.Event()
-        wake.set()
-
     def _adapt(self) -> None:
-        """Additive increase, multiplicative decrease of the active workers."""
+        """Additive increase, multiplicative decrease of the requests allowed in flight."""
         rate_limited = self._cool_down.rate_limited
         if rate_limited != self._seen_rate_limited:
             self._seen_rate_limited = rate_limited
@@ -429,7 +431,7 @@ class _Engine(Generic[T]):
             before = int(self._limit)
             self._limit = min(float(self._max), self._limit + 1 / self._limit)
             if int(self._limit) > before:
-                self._broadcast()
+                self._wake.set()
 
     def _snapshot(self) -> BulkProgress:
         return BulkProgress(
