@@ -8,7 +8,7 @@ processes of one repetition share a hash seed (repetition N runs with PYTHONHASH
 the seed alone moves a client's rate by up to a fifth, so pairing it keeps that noise
 out of the ratios.
 
-    python -m benchmarks.run                 full run (a few minutes on 2 cores)
+    python -m benchmarks.run                 full run (about six minutes on 2 cores)
     python -m benchmarks.run --smoke         tiny sizes, one repetition: checks it works
     python -m benchmarks.run --markdown FILE also write the tables as Markdown
 """
@@ -263,7 +263,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--requests", type=int, default=6000, help="small-body requests per configuration")
+    parser.add_argument("--requests", type=int, default=20000, help="small-body requests per configuration")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes and one repetition")
