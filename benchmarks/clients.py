@@ -32,6 +32,24 @@ async def _gather(n: int, concurrency: int, get: Callable[[str], Awaitable[Any]]
     await asyncio.gather(*(one(job_id) for job_id in _ids(n)))
 
 
+async def _timed_gather(n: int, concurrency: int, get: Callable[[str], Awaitable[Any]]) -> float:
+    """Seconds for a gather of ``n`` gets, after a warm-up."""
+    await _gather(WARM_UP, concurrency, get)
+    started = time.perf_counter()
+    await _gather(n, concurrency, get)
+    return time.perf_counter() - started
+
+
+def _timed_loop(n: int, get: Callable[[str], Any]) -> float:
+    """Seconds for ``n`` sequential sync gets, after a warm-up."""
+    for job_id in _ids(WARM_UP):
+        get(job_id)
+    started = time.perf_counter()
+    for job_id in _ids(n):
+        get(job_id)
+    return time.perf_counter() - started
+
+
 async def raw_floor(base_url: str, n: int, concurrency: int) -> float:
     """aiohttp + msgspec, nothing else: the floor any SDK adds to."""
     import aiohttp
@@ -47,10 +65,7 @@ async def raw_floor(base_url: str, n: int, concurrency: int) -> float:
             async with session.get(f"{base_url}/api/v2/extract/{job_id}") as response:
                 decoder.decode(await response.read())
 
-        await _gather(WARM_UP, concurrency, get)
-        started = time.perf_counter()
-        await _gather(n, concurrency, get)
-        return time.perf_counter() - started
+        return await _timed_gather(n, concurrency, get)
 
 
 async def ours_get_many(base_url: str, n: int, concurrency: int) -> float:
@@ -68,10 +83,7 @@ async def ours_gather(base_url: str, n: int, concurrency: int) -> float:
     from llamacloud_async import AsyncLlamaCloud
 
     async with AsyncLlamaCloud(api_key="k", base_url=base_url) as client:
-        await _gather(WARM_UP, concurrency, client.extract.get)
-        started = time.perf_counter()
-        await _gather(n, concurrency, client.extract.get)
-        return time.perf_counter() - started
+        return await _timed_gather(n, concurrency, client.extract.get)
 
 
 async def ours_sequential(base_url: str, n: int, concurrency: int) -> float:
@@ -93,12 +105,7 @@ def ours_sync_sequential(base_url: str, n: int, concurrency: int) -> float:
     from llamacloud_async import LlamaCloud
 
     with LlamaCloud(api_key="k", base_url=base_url) as client:
-        for job_id in _ids(WARM_UP):
-            client.extract.get(job_id)
-        started = time.perf_counter()
-        for job_id in _ids(n):
-            client.extract.get(job_id)
-        return time.perf_counter() - started
+        return _timed_loop(n, client.extract.get)
 
 
 def ours_sync_get_many(base_url: str, n: int, concurrency: int) -> float:
@@ -117,22 +124,14 @@ async def official_async_gather(base_url: str, n: int, concurrency: int) -> floa
     from llama_cloud import AsyncLlamaCloud as OfficialAsyncLlamaCloud
 
     async with OfficialAsyncLlamaCloud(api_key="k", base_url=base_url) as client:
-        await _gather(WARM_UP, concurrency, client.extract.get)
-        started = time.perf_counter()
-        await _gather(n, concurrency, client.extract.get)
-        return time.perf_counter() - started
+        return await _timed_gather(n, concurrency, client.extract.get)
 
 
 def official_sync_sequential(base_url: str, n: int, concurrency: int) -> float:
     from llama_cloud import LlamaCloud as OfficialLlamaCloud
 
     with OfficialLlamaCloud(api_key="k", base_url=base_url) as client:
-        for job_id in _ids(WARM_UP):
-            client.extract.get(job_id)
-        started = time.perf_counter()
-        for job_id in _ids(n):
-            client.extract.get(job_id)
-        return time.perf_counter() - started
+        return _timed_loop(n, client.extract.get)
 
 
 CLIENTS: dict[str, Callable[[str, int, int], Any]] = {

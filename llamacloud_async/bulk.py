@@ -313,6 +313,14 @@ class _Engine(Generic[T]):
             raise result.error
         return result
 
+    def _decode_in_place(self, result: BulkResult[Any]) -> None:
+        """Decode ``result.value``; a body that does not decode fails its item."""
+        if result.error is None and self._decode is not None:
+            try:
+                result.value = self._decode(result.value)
+            except Exception as error:
+                result.value, result.error = None, error
+
     def end(self) -> None:
         """The last item was delivered: draw the final progress line."""
         self._finish_progress()
@@ -392,14 +400,6 @@ class _Engine(Generic[T]):
             await self._results.put(_FINISHED)
         else:
             self._wake.set()
-
-    def _decode_in_place(self, result: BulkResult[Any]) -> None:
-        """Decode ``result.value``; a body that does not decode fails its item."""
-        if result.error is None and self._decode is not None:
-            try:
-                result.value = self._decode(result.value)
-            except Exception as error:
-                result.value, result.error = None, error
 
     def _may_start(self) -> bool:
         if self._in_flight >= int(self._limit):
