@@ -24,9 +24,12 @@ of the response body; never the API key or any request header.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import msgspec
+
+if TYPE_CHECKING:
+    from ._request import Request
 
 __all__ = [
     "APIConnectionError",
@@ -67,6 +70,8 @@ class APIError(LlamaCloudError):
     method: str
     url: str
     attempts: int
+    request: Request | None
+    """The request that failed (``None`` for an error made outside a request)."""
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(message)
@@ -74,6 +79,7 @@ class APIError(LlamaCloudError):
         self.method = method
         self.url = url
         self.attempts = 1
+        self.request = None
 
     def __str__(self) -> str:
         if self.attempts > 1:

@@ -1,14 +1,16 @@
-"""What is retried, how long to wait, and the cool-down a client shares after a 429.
+"""What is retried, how long to wait, and the event each retry reports.
 
-GET requests are idempotent, so connection errors, timeouts, 408, 429 and 5xx gateway
-statuses are retried; other 4xx, bad bodies and TLS failures are not. The server's hint
-(``retry-after-ms``, then ``Retry-After`` in seconds or as an HTTP date) wins over the
-exponential backoff, up to ``max_retry_after``; a longer hint gives up at once.
+An idempotent request (every GET) is retried after connection errors, timeouts, 408,
+429 and 5xx gateway statuses; other 4xx, bad bodies and TLS failures are not retried.
+A request that is not idempotent is retried blindly only when the failure proves the
+server never processed it: a 429, or a connection that was never made. The server's
+hint (``retry-after-ms``, then ``Retry-After`` in seconds or as an HTTP date) wins over
+the exponential backoff, up to ``max_retry_after``; a longer hint gives up at once.
 """
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import random
 import ssl
 import time
@@ -16,8 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
-from ._errors import APIConnectionError, APIStatusError, RateLimitError
+from ._errors import APIConnectionError, APIStatusError
+
+if TYPE_CHECKING:
+    from ._request import Request
+
+log = logging.getLogger("llamacloud_async")
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -36,6 +44,14 @@ def _not_retryable_causes() -> tuple[type[BaseException], ...]:
     )
 
 
+@cache
+def _never_sent_causes() -> tuple[type[BaseException], ...]:
+    """Failures that prove the request never reached the server."""
+    import aiohttp
+
+    return (aiohttp.ClientConnectorError, ConnectionRefusedError)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """When to retry a failed request and how long to wait first."""
@@ -46,8 +62,16 @@ class RetryPolicy:
     initial_backoff: float = 0.5
     max_backoff: float = 8.0
 
+    def should_retry(self, request: Request, error: BaseException) -> bool:
+        """Whether ``request`` may be sent again after ``error``. Never after cancellation."""
+        if request.idempotent:
+            return self.is_retryable(error)
+        if isinstance(error, APIStatusError):
+            return error.status_code == 429 and self.is_retryable(error)
+        return isinstance(error, APIConnectionError) and isinstance(error.__cause__, _never_sent_causes())
+
     def is_retryable(self, error: BaseException) -> bool:
-        """Whether ``error`` may succeed on a new attempt. Never true for cancellation."""
+        """Whether an idempotent request may succeed on a new attempt after ``error``."""
         if not isinstance(error, Exception):
             return False
         if isinstance(error, APIStatusError):
@@ -98,31 +122,41 @@ def _seconds_until(http_date: str) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-class CoolDown:
-    """A pause every request of one client honours after a 429 with a retry hint.
+@dataclass(frozen=True)
+class RetryEvent:
+    """A failed attempt that will be retried: what logging and progress observe."""
 
-    Concurrent requests then back off together instead of each one finding out the
-    limit on its own. ``rate_limited`` and ``retries`` count what the client has met,
-    for the bulk fetch's concurrency control and progress.
-    """
+    request: Request
+    url: str
+    attempt: int
+    """The number of the attempt that failed, from 1."""
+    error: Exception
+    delay: float
+    """Seconds until the next attempt."""
 
-    __slots__ = ("rate_limited", "retries", "until")
+
+def log_retry(event: RetryEvent) -> None:
+    """Log ``event`` at INFO: method, URL, the reason and when the next attempt goes."""
+    if log.isEnabledFor(logging.INFO):
+        error = event.error
+        reason = getattr(error, "status_code", None) or type(error).__name__
+        log.info(
+            "%s %s failed (%s); attempt %d in %.2fs",
+            event.request.method,
+            event.url,
+            reason,
+            event.attempt + 1,
+            event.delay,
+        )
+
+
+class RetryCounter:
+    """Counts the retries a client makes (an observer of ``RetryEvent``), for progress."""
+
+    __slots__ = ("retries",)
 
     def __init__(self) -> None:
-        self.until = 0.0
-        self.rate_limited = 0
         self.retries = 0
 
-    def note(self, error: BaseException) -> None:
-        """Count a 429, and extend the pause when it says how long to wait."""
-        if isinstance(error, RateLimitError):
-            self.rate_limited += 1
-            if error.retry_after is not None:
-                self.until = max(self.until, time.monotonic() + error.retry_after)
-
-    async def wait(self) -> None:
-        """Sleep until the pause is over (at once when there is none)."""
-        remaining = self.until - time.monotonic()
-        while remaining > 0:
-            await asyncio.sleep(remaining)
-            remaining = self.until - time.monotonic()
+    def __call__(self, event: RetryEvent) -> None:
+        self.retries += 1

@@ -5,24 +5,29 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from llamacloud_async._client import (
+from llamacloud_async._client import AsyncLlamaCloud
+from llamacloud_async._config import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_RETRY_BACKOFF,
     DEFAULT_TIMEOUT,
-    AsyncLlamaCloud,
+    Option,
 )
 from llamacloud_async._response import RawResponse
-from llamacloud_async._sync_client import SyncClient
+from llamacloud_async._runtime import SyncClient
 from llamacloud_async._types import NOT_GIVEN, NotGiven, Timeout
-from llamacloud_async.bulk import DEFAULT_CONCURRENCY, BulkProgress, BulkResult
+from llamacloud_async.bulk import BulkOptions, BulkResult
 from llamacloud_async.types.extract_v2 import ExtractV2Job
 from llamacloud_async.types.extraction_v1 import ExtractRun, JobGetResultResponse
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "ExtractResource",
@@ -71,6 +76,18 @@ class LlamaCloud(SyncClient):
             a negative timeout, an API key with line breaks).
     """
 
+    api_key = Option[str]()
+    base_url = Option[str]()
+    timeout = Option[float | None]()
+    max_retries = Option[int]()
+    max_retry_after = Option[float]()
+    retry_backoff = Option[float]()
+    retry_on_conflict = Option[bool]()
+    total_timeout = Option[float | None]()
+    default_headers = Option[Mapping[str, str] | None]()
+    max_response_size = Option[int]()
+    max_connections = Option[int]()
+
     def __init__(
         self,
         *,
@@ -105,29 +122,42 @@ class LlamaCloud(SyncClient):
     def with_options(
         self,
         *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        base_url: str | NotGiven = NOT_GIVEN,
         timeout: float | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
         retry_backoff: float | NotGiven = NOT_GIVEN,
         retry_on_conflict: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        max_response_size: int | NotGiven = NOT_GIVEN,
+        max_connections: int | NotGiven = NOT_GIVEN,
     ) -> LlamaCloud:
-        """A view of this client with other retry and timeout options.
+        """A view of this client with some options changed.
 
-        It shares the session, the connection pool and the 429 cool-down, so it is cheap:
-        ``client.with_options(max_retries=5).extraction.runs.get(run_id)``.
-        Closing either closes both.
+        It shares the rate limiter and, unless ``api_key``, ``default_headers`` or
+        ``max_connections`` changed, the HTTP session and its connection pool, so it is
+        cheap: ``client.with_options(max_retries=5).extraction.runs.get(run_id)``.
+        Closing the client or any of its views closes them all.
         """
         return self._view(
             self._async.with_options(
+                api_key=api_key,
+                base_url=base_url,
                 timeout=timeout,
                 max_retries=max_retries,
                 max_retry_after=max_retry_after,
                 retry_backoff=retry_backoff,
                 retry_on_conflict=retry_on_conflict,
                 total_timeout=total_timeout,
+                default_headers=default_headers,
+                max_response_size=max_response_size,
+                max_connections=max_connections,
             )
         )
+
+    copy = with_options
 
     @cached_property
     def extract(self) -> ExtractResource:
@@ -196,18 +226,13 @@ class ExtractResource:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractV2Job]]:
         """Get many extraction jobs by ID, concurrently.
 
-        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``job_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             job_ids: The IDs to fetch.
@@ -216,18 +241,10 @@ class ExtractResource:
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id``, ``project_id`` or ``expand`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id``, ``expand`` or a bulk option is
+                malformed.
         """
         return self._client._runtime.iterate(
             self._client._async.extract.get_many(
@@ -236,11 +253,7 @@ class ExtractResource:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )
 
@@ -281,11 +294,7 @@ class ExtractResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[ExtractV2Job]]]:
         """Get many extraction jobs by ID, concurrently.
 
@@ -298,11 +307,7 @@ class ExtractResourceWithRawResponse:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )
 
@@ -374,36 +379,22 @@ class JobsResource:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[JobGetResultResponse]]:
         """Get the results of many extraction jobs, concurrently.
 
-        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``job_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id`` or ``project_id`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
         """
         return self._client._runtime.iterate(
             self._client._async.extraction.jobs.get_results(
@@ -411,11 +402,7 @@ class JobsResource:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )
 
@@ -453,11 +440,7 @@ class JobsResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[JobGetResultResponse]]]:
         """Get the results of many extraction jobs, concurrently.
 
@@ -469,11 +452,7 @@ class JobsResourceWithRawResponse:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )
 
@@ -560,36 +539,22 @@ class RunsResource:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractRun]]:
         """Get many extraction runs by ID, concurrently.
 
-        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``run_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             run_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id`` or ``project_id`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
         """
         return self._client._runtime.iterate(
             self._client._async.extraction.runs.get_many(
@@ -597,11 +562,7 @@ class RunsResource:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )
 
@@ -612,36 +573,22 @@ class RunsResource:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractRun]]:
         """Get the runs of many extraction jobs, concurrently.
 
-        Returns an iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``job_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id`` or ``project_id`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
         """
         return self._client._runtime.iterate(
             self._client._async.extraction.runs.get_many_by_job(
@@ -649,11 +596,7 @@ class RunsResource:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )
 
@@ -711,11 +654,7 @@ class RunsResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
         """Get many extraction runs by ID, concurrently.
 
@@ -727,11 +666,7 @@ class RunsResourceWithRawResponse:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )
 
@@ -742,11 +677,7 @@ class RunsResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
         """Get the runs of many extraction jobs, concurrently.
 
@@ -758,10 +689,6 @@ class RunsResourceWithRawResponse:
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
-                concurrency=concurrency,
-                ordered=ordered,
-                fail_fast=fail_fast,
-                on_progress=on_progress,
-                progress=progress,
+                **options,
             )
         )

@@ -1,4 +1,4 @@
-"""The aiohttp session and one HTTP attempt.
+"""The aiohttp session and one HTTP attempt of any Request.
 
 Owns the session's lifecycle (created lazily on the loop of the first request, bound to
 that loop) and translates what aiohttp raises into this package's exceptions.
@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from multidict import CIMultiDict
 from yarl import URL
 
 from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError
@@ -22,6 +23,8 @@ from ._version import __version__
 if TYPE_CHECKING:
     import aiohttp
     from multidict import CIMultiDictProxy
+
+    from ._request import Request
 else:
     from ._lazy import LazyModule
 
@@ -34,18 +37,23 @@ _ASYNCIO_READ_SIZE = 256 * 1024
 
 
 class Reply:
-    """A response read in full: status, headers and body bytes."""
+    """A response read in full: status, headers and body bytes, and the Request it answers."""
 
-    __slots__ = ("content", "headers", "method", "status", "url")
+    __slots__ = ("content", "headers", "request", "status", "url")
 
     def __init__(
-        self, method: str, url: str, status: int, headers: CIMultiDictProxy[str], content: bytes
+        self, request: Request, url: str, status: int, headers: CIMultiDictProxy[str], content: bytes
     ) -> None:
-        self.method = method
+        self.request = request
         self.url = url
         self.status = status
         self.headers = headers
         self.content = content
+
+    @property
+    def method(self) -> str:
+        """The request's HTTP method."""
+        return self.request.method
 
     @property
     def request_id(self) -> str | None:
@@ -56,40 +64,44 @@ class Reply:
 class Transport:
     """One aiohttp session, bound to the event loop it was created on."""
 
-    def __init__(self, headers: Mapping[str, str], *, max_response_size: int, max_connections: int) -> None:
-        self._headers = dict(headers)
-        self._max_response_size = max_response_size
-        self._max_connections = max_connections
+    def __init__(self, headers: Mapping[str, str], *, max_connections: int) -> None:
+        self.headers = headers
+        """Sent with every request (the session's headers)."""
+        self.max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         _transports.add(self)
 
-    async def get(self, url: URL, timeout: float | None) -> Reply:
-        """Send one GET and read its whole body within ``timeout`` seconds (connect, headers
-        and body together); raise ``APIConnectionError`` on failure."""
+    async def send(self, request: Request, url: URL, timeout: float | None, max_size: int) -> Reply:
+        """Send ``request`` to ``url`` once and read its whole body (at most ``max_size``
+        bytes) within ``timeout`` seconds (connect, headers and body together); raise
+        ``APIConnectionError`` on failure."""
         session = self._session
         if session is None or self._loop is not asyncio.get_running_loop():
             session = self._open()
         client_timeout = self._timeouts.get(timeout)
         if client_timeout is None:
             client_timeout = self._timeouts[timeout] = aiohttp.ClientTimeout(total=timeout)
+        method = request.method
         try:
-            async with session.get(url, timeout=client_timeout) as response:
-                content = await self._read(response)
-                return Reply("GET", str(url), response.status, response.headers, content)
+            async with session.request(
+                method, url, headers=request.headers, data=request.body, timeout=client_timeout
+            ) as response:
+                content = await _read(response, method, max_size)
+                return Reply(request, str(url), response.status, response.headers, content)
         except asyncio.TimeoutError as exc:
-            message = f"GET {url} timed out after {timeout}s"
-            raise APITimeoutError(message, method="GET", url=str(url)) from exc
+            message = f"{method} {url} timed out after {timeout}s"
+            raise APITimeoutError(message, method=method, url=str(url)) from exc
         except aiohttp.ClientError as exc:
-            raise APIConnectionError(_describe(exc, url), method="GET", url=str(url)) from exc
+            raise APIConnectionError(_describe(exc, method, url), method=method, url=str(url)) from exc
         except ssl.SSLError as exc:
             raise APIConnectionError(
-                f"GET {url} failed: TLS error: {exc}", method="GET", url=str(url)
+                f"{method} {url} failed: TLS error: {exc}", method=method, url=str(url)
             ) from exc
         except OSError as exc:
-            raise APIConnectionError(f"GET {url} failed: {exc}", method="GET", url=str(url)) from exc
+            raise APIConnectionError(f"{method} {url} failed: {exc}", method=method, url=str(url)) from exc
 
     async def close(self) -> None:
         """Close the session; later requests raise ``RuntimeError``."""
@@ -115,27 +127,14 @@ class Transport:
                 "create one client per event loop (or use the sync LlamaCloud client from threads)"
             )
         _serve_socket_reads_from_the_heap()
-        connector = aiohttp.TCPConnector(limit=self._max_connections)
-        headers = {"User-Agent": user_agent(), **self._headers}
+        connector = aiohttp.TCPConnector(limit=self.max_connections)
+        headers = CIMultiDict({"User-Agent": user_agent()})
+        headers.update(self.headers)
         self._session = aiohttp.ClientSession(
             headers=headers, connector=connector, raise_for_status=False, trust_env=False
         )
         self._loop = loop
         return self._session
-
-    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
-        limit = self._max_response_size
-        length = response.content_length
-        if length is not None and length > limit:
-            raise _too_large(response, limit)
-        if length is not None and "Content-Encoding" not in response.headers:
-            return await response.read()
-        body = bytearray()
-        async for chunk in response.content.iter_chunked(_CHUNK):
-            body += chunk
-            if len(body) > limit:
-                raise _too_large(response, limit)
-        return bytes(body)
 
 
 def _serve_socket_reads_from_the_heap() -> None:
@@ -177,11 +176,26 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _too_large(response: aiohttp.ClientResponse, limit: int) -> APIResponseValidationError:
+async def _read(response: aiohttp.ClientResponse, method: str, limit: int) -> bytes:
+    """The whole body, refused once it passes ``limit`` bytes (compressed or not)."""
+    length = response.content_length
+    if length is not None and length > limit:
+        raise _too_large(response, method, limit)
+    if length is not None and "Content-Encoding" not in response.headers:
+        return await response.read()
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(_CHUNK):
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(response, method, limit)
+    return bytes(body)
+
+
+def _too_large(response: aiohttp.ClientResponse, method: str, limit: int) -> APIResponseValidationError:
     url = str(response.url)
     return APIResponseValidationError(
-        f"GET {url} returned a body larger than max_response_size ({limit} bytes)",
-        method="GET",
+        f"{method} {url} returned a body larger than max_response_size ({limit} bytes)",
+        method=method,
         url=url,
         status_code=response.status,
         request_id=request_id(response.headers),
@@ -189,6 +203,6 @@ def _too_large(response: aiohttp.ClientResponse, limit: int) -> APIResponseValid
     )
 
 
-def _describe(exc: aiohttp.ClientError, url: URL) -> str:
+def _describe(exc: aiohttp.ClientError, method: str, url: URL) -> str:
     detail = str(exc) or type(exc).__name__
-    return f"GET {url} failed: {type(exc).__name__}: {detail}"
+    return f"{method} {url} failed: {type(exc).__name__}: {detail}"

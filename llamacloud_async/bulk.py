@@ -30,10 +30,11 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from ._progress import ProgressLine
-from ._retry import CoolDown
+from ._ratelimit import RateLimiter
+from ._retry import RetryCounter
 
 T = TypeVar("T")
 
@@ -44,6 +45,30 @@ below the connection pool's 100, without tripping typical per-key rate limits.""
 _DECREASE_INTERVAL = 0.25
 """At most one halving of concurrency per this many seconds (or per cool-down), so a
 burst of 429s from one moment counts once."""
+
+
+class BulkOptions(TypedDict, total=False):
+    """How a bulk method (``get_many`` and its siblings) runs; every key is optional.
+
+    Each bulk method returns an async iterator of ``BulkResult`` (``index``, ``id``,
+    ``value``, ``error``), one per ID, streamed as they complete; a failed item carries
+    its error and never stops the others. IDs are read lazily from any iterable or async
+    iterable. Leaving the loop early cancels the rest.
+    """
+
+    concurrency: int
+    """The most requests in flight (default 32); it drops when the server answers 429
+    and recovers as requests succeed."""
+    ordered: bool
+    """Yield results in input order (with a bounded reordering window) instead of as
+    they complete (default ``False``)."""
+    fail_fast: bool
+    """Stop at the first failure: cancel the rest and raise its error (default ``False``)."""
+    on_progress: Callable[[BulkProgress], None] | None
+    """Called with a ``BulkProgress`` as each item is handed over, in the consuming task
+    or thread."""
+    progress: bool
+    """Show a progress line on stderr (default ``False``)."""
 
 
 class BulkResult(Generic[T]):
@@ -127,20 +152,22 @@ class BulkFetch(AsyncIterator[BulkResult[T]]):
         self,
         ids: Iterable[str] | AsyncIterable[str],
         fetch: Callable[[str], Coroutine[Any, Any, Any]],
-        cool_down: CoolDown,
+        limiter: RateLimiter,
+        retries: RetryCounter,
         *,
         decode: Callable[[Any], T] | None,
-        concurrency: int,
-        ordered: bool,
-        fail_fast: bool,
-        on_progress: Callable[[BulkProgress], None] | None,
-        progress: bool,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        progress: bool = False,
     ) -> None:
         _check_arguments(ids, concurrency)
         self._engine = _Engine[T](
             ids,
             fetch,
-            cool_down,
+            limiter,
+            retries,
             decode=decode,
             concurrency=concurrency,
             ordered=ordered,
@@ -167,7 +194,11 @@ class BulkFetch(AsyncIterator[BulkResult[T]]):
 
     async def aclose(self) -> None:
         """Cancel the remaining work and wait until no request is in flight."""
-        await self._engine.close()
+        await self._engine.aclose()
+
+    def sync_batches(self) -> _Engine[T]:
+        """How the sync client takes the items: many per thread hop, decoded in its thread."""
+        return self._engine
 
     async def __aenter__(self) -> BulkFetch[T]:
         return self
@@ -205,7 +236,8 @@ class _Engine(Generic[T]):
         self,
         ids: Iterable[str] | AsyncIterable[str],
         fetch: Callable[[str], Coroutine[Any, Any, Any]],
-        cool_down: CoolDown,
+        limiter: RateLimiter,
+        retries: RetryCounter,
         *,
         decode: Callable[[Any], T] | None,
         concurrency: int,
@@ -217,7 +249,8 @@ class _Engine(Generic[T]):
         self._ids = ids
         self._fetch = fetch
         self._decode = decode
-        self._cool_down = cool_down
+        self._limiter = limiter
+        self._retries = retries
         self._max = concurrency
         self._limit = float(concurrency)
         self._ordered = ordered
@@ -327,7 +360,7 @@ class _Engine(Generic[T]):
 
     # closing
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         tasks = self.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -354,8 +387,8 @@ class _Engine(Generic[T]):
         else:
             self._sync_ids = iter(self._ids)
         self._started_at = time.monotonic()
-        self._retries_at_start = self._cool_down.retries
-        self._rate_limited_at_start = self._seen_rate_limited = self._cool_down.rate_limited
+        self._retries_at_start = self._retries.retries
+        self._rate_limited_at_start = self._seen_rate_limited = self._limiter.throttled
         self._spawn(self._dispatch())
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
@@ -420,13 +453,13 @@ class _Engine(Generic[T]):
 
     def _adapt(self) -> None:
         """Additive increase, multiplicative decrease of the requests allowed in flight."""
-        rate_limited = self._cool_down.rate_limited
+        rate_limited = self._limiter.throttled
         if rate_limited != self._seen_rate_limited:
             self._seen_rate_limited = rate_limited
             now = time.monotonic()
             if now >= self._next_decrease:
                 self._limit = max(1.0, self._limit / 2)
-                self._next_decrease = max(now + _DECREASE_INTERVAL, self._cool_down.until)
+                self._next_decrease = max(now + _DECREASE_INTERVAL, self._limiter.until)
         elif self._limit < self._max:
             before = int(self._limit)
             self._limit = min(float(self._max), self._limit + 1 / self._limit)
@@ -437,8 +470,8 @@ class _Engine(Generic[T]):
         return BulkProgress(
             done=self._done,
             failed=self._failed,
-            retries=self._cool_down.retries - self._retries_at_start,
-            rate_limited=self._cool_down.rate_limited - self._rate_limited_at_start,
+            retries=self._retries.retries - self._retries_at_start,
+            rate_limited=self._limiter.throttled - self._rate_limited_at_start,
             concurrency=int(self._limit),
             elapsed=time.monotonic() - self._started_at,
         )

@@ -21,8 +21,8 @@ import msgspec
 
 from ._client import AsyncLlamaCloud
 from ._errors import APIError, APIStatusError, LlamaCloudError
-from ._loops import run as run_event_loop
 from ._response import RawResponse
+from ._runtime import run as run_event_loop
 from .bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress, BulkResult
 
 GET_KINDS = ("extract", "run", "run-by-job", "result")

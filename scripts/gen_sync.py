@@ -3,11 +3,14 @@
     python scripts/gen_sync.py           write the file
     python scripts/gen_sync.py --check   exit 1 with a diff when the file is stale
 
-Every public coroutine method of an async resource becomes a sync method with the same
-name, parameters, defaults, annotations and docstring, which runs the async method on the
-client's private event loop; a bulk method's ``BulkFetch`` becomes a plain iterator. Resources are
-found by following the ``cached_property`` attributes of ``AsyncLlamaCloud`` whose
-annotation names another ``Async*`` class.
+Every public method of an async resource becomes a sync method with the same name,
+parameters, defaults, annotations and docstring. How it runs on the client's private
+event loop depends on what the async method returns, by the table ``RETURN_KINDS``: a
+coroutine's result is returned, an async iterator (a bulk fetch, pages, a watcher)
+becomes a plain iterator. A return type the table does not list is an error, so a new
+kind of method gets a rule here before it gets a sync twin. Resources are found by
+following the ``cached_property`` attributes of ``AsyncLlamaCloud`` whose annotation
+names another ``Async*`` class; the client's options are its ``Option`` attributes.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 TARGET = ROOT / "llamacloud_async" / "_sync.py"
 PACKAGE = "llamacloud_async"
 LINE_LENGTH = 110
+TYPE_CHECKING_ONLY = ("from typing_extensions ",)
+"""Imports the async modules make only for type checkers; ``_sync.py`` does the same."""
 
 SYNC_CLIENT_INTRO = """Sync client for the LlamaCloud extraction API.
 
@@ -48,6 +53,30 @@ HEADER = '''\
 from __future__ import annotations
 
 '''
+
+
+@dataclass(frozen=True)
+class ReturnKind:
+    """How the sync twin of a method returning ``async_type[...]`` behaves."""
+
+    runtime_call: str
+    """The ``Runtime`` method that runs it: ``call`` (a coroutine) or ``iterate``."""
+    sync_type: str
+    """The sync return annotation, ``{}`` standing for the async type's argument."""
+    imports: tuple[tuple[str, str], ...] = ()
+    """(name, module) the sync annotation needs."""
+
+
+RETURN_KINDS: dict[str, ReturnKind] = {
+    "BulkFetch": ReturnKind(
+        "iterate",
+        "Iterator[BulkResult[{}]]",
+        (("Iterator", "collections.abc"), ("BulkResult", f"{PACKAGE}.bulk")),
+    ),
+}
+"""Async iterator types by name; any ``async def`` is a coroutine and returns its result."""
+
+COROUTINE = ReturnKind("call", "{}")
 
 
 @dataclass
@@ -80,6 +109,8 @@ class Names:
                 self.imports[node.id] = _origin(node.id, module)
 
     def render(self) -> str:
+        if "typing_extensions" in self.imports.values():
+            self.imports["TYPE_CHECKING"] = "typing"
         by_module: dict[str, list[str]] = {}
         for name, module in self.imports.items():
             by_module.setdefault(module, []).append(name)
@@ -90,15 +121,19 @@ class Names:
             if len(line) > LINE_LENGTH:
                 line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
             lines.append(line)
-        stdlib = [line for line in lines if not line.startswith(f"from {PACKAGE}")]
+        typing_only = [line for line in lines if line.startswith(TYPE_CHECKING_ONLY)]
+        stdlib = [line for line in lines if not line.startswith((f"from {PACKAGE}", *TYPE_CHECKING_ONLY))]
         ours = [line for line in lines if line.startswith(f"from {PACKAGE}")]
-        return "\n".join(stdlib) + "\n\n" + "\n".join(ours) + "\n"
+        text = "\n".join(stdlib) + "\n\n" + "\n".join(ours) + "\n"
+        if typing_only:
+            text += "\nif TYPE_CHECKING:\n" + "".join(f"    {line}\n" for line in typing_only)
+        return text
 
 
 def _origin(name: str, module: ModuleType) -> str:
     """The absolute module ``name`` should be imported from, as ``module`` imports it."""
     tree = ast.parse(inspect.getsource(module))
-    for node in tree.body:
+    for node in ast.walk(tree):  # imports under ``if TYPE_CHECKING:`` count too
         if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == name for a in node.names):
             if node.level == 0:
                 return node.module or ""
@@ -138,8 +173,16 @@ def _sync_name(async_name: str) -> str:
     return async_name.removeprefix("Async")
 
 
+def _without_the_generated_module() -> None:
+    """Stand in for ``_sync.py`` while reading the package: a stale one may not import."""
+    placeholder = ModuleType(f"{PACKAGE}._sync")
+    placeholder.LlamaCloud = None  # type: ignore[attr-defined]
+    sys.modules.setdefault(placeholder.__name__, placeholder)
+
+
 def discover() -> tuple[Resource, list[Resource]]:
     """The client and every resource reachable from it, in a stable order."""
+    _without_the_generated_module()
     client_module = importlib.import_module(f"{PACKAGE}._client")
     root_node, _ = _class_node(client_module.AsyncLlamaCloud)
     root = Resource("AsyncLlamaCloud", "", client_module, root_node)
@@ -213,6 +256,8 @@ def _signature(node: ast.AsyncFunctionDef | ast.FunctionDef, names: Names, modul
         lines.append("*")
         for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
             lines.append(_parameter(arg, default, names, module))
+    if args.kwarg is not None:
+        lines.append("**" + _parameter(args.kwarg, None, names, module))
     return lines
 
 
@@ -232,7 +277,8 @@ def _parameter(arg: ast.arg, default: ast.expr | None, names: Names, module: Mod
 def _call_arguments(node: ast.AsyncFunctionDef | ast.FunctionDef) -> list[str]:
     args = node.args
     positional = [a.arg for a in args.posonlyargs + args.args if a.arg != "self"]
-    return positional + [f"{a.arg}={a.arg}" for a in args.kwonlyargs]
+    keywords = [f"{a.arg}={a.arg}" for a in args.kwonlyargs]
+    return positional + keywords + ([f"**{args.kwarg.arg}"] if args.kwarg is not None else [])
 
 
 def _def(name: str, params: list[str], returns: str, doc: str, body: list[str]) -> str:
@@ -244,31 +290,38 @@ def _def(name: str, params: list[str], returns: str, doc: str, body: list[str]) 
     return head + doc + "".join(f"        {line}\n" for line in body)
 
 
-def _call_body(target: str, arguments: list[str], iterate: bool) -> list[str]:
-    if iterate:
-        call = [f"        {a}," for a in arguments]
-        return ["return self._client._runtime.iterate(", f"    {target}(", *call, "    )", ")"]
-    lines = [f"    {target},", *[f"    {a}," for a in arguments]]
-    return ["return self._client._runtime.call(", *lines, ")"]
+def _call_body(target: str, arguments: list[str], kind: ReturnKind) -> list[str]:
+    runtime = f"self._client._runtime.{kind.runtime_call}"
+    if kind is COROUTINE:
+        return [f"return {runtime}(", f"    {target},", *[f"    {a}," for a in arguments], ")"]
+    call = [f"        {a}," for a in arguments]
+    return [f"return {runtime}(", f"    {target}(", *call, "    )", ")"]
+
+
+def _return_kind(node: ast.AsyncFunctionDef | ast.FunctionDef, returns: str) -> tuple[ReturnKind, str]:
+    """The kind of ``node`` and the type argument its sync annotation wraps."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        return COROUTINE, returns
+    outer, _, argument = returns.partition("[")
+    kind = RETURN_KINDS.get(outer)
+    if kind is None:
+        raise LookupError(
+            f"{node.name}() returns {returns}, which RETURN_KINDS does not list: "
+            "add a rule for it to scripts/gen_sync.py"
+        )
+    return kind, argument.removesuffix("]")
 
 
 def render_method(method: Method, path: str, names: Names, raw: bool) -> str:
     node = method.node
-    returns = ast.unparse(node.returns) if node.returns else "None"
-    iterate = returns.startswith("BulkFetch[")
-    if iterate:
-        names.imports["Iterator"] = "collections.abc"
-        names.imports["BulkResult"] = f"{PACKAGE}.bulk"
-        item = returns.removeprefix("BulkFetch[").removesuffix("]")
-        names.use(item, method.module)
-        returns = f"Iterator[BulkResult[{_raw(item, names) if raw else item}]]"
-    else:
-        names.use(returns, method.module)
-        if raw:
-            returns = _raw(returns, names)
+    kind, item = _return_kind(node, ast.unparse(node.returns) if node.returns else "None")
+    names.use(item, method.module)
+    for name, module in kind.imports:
+        names.imports[name] = module
+    returns = kind.sync_type.format(_raw(item, names) if raw else item)
     target = f"self._client._async.{path}.{'with_raw_response.' if raw else ''}{node.name}"
     params = _signature(node, names, method.module)
-    body = _call_body(target, _call_arguments(node), iterate)
+    body = _call_body(target, _call_arguments(node), kind)
     return _def(node.name, params, returns, _docstring(node, "        ", raw=raw), body)
 
 
@@ -323,6 +376,10 @@ def render_client(root: Resource, names: Names) -> str:
     async_doc = ast.get_docstring(root.node) or ""
     doc = SYNC_CLIENT_INTRO + async_doc[async_doc.index("Args:") :]
     parts = ["class LlamaCloud(SyncClient):\n", _docstring_text(doc, "    "), "\n"]
+    for option in _options(root.node):
+        names.use(ast.unparse(option.value), root.module)
+        parts.append(f"    {ast.unparse(option)}\n")
+    parts.append("\n")
     init_params = _signature(init, names, root.module)
     parts.append(
         _def(
@@ -356,6 +413,7 @@ def render_client(root: Resource, names: Names) -> str:
             ],
         )
     )
+    parts.append("\n    copy = with_options\n")
     for attribute, async_class, prop_doc in root.children:
         child = _sync_name(async_class)
         parts.append(
@@ -363,9 +421,20 @@ def render_client(root: Resource, names: Names) -> str:
             f'        """{prop_doc}"""\n        return {child}(self)\n'
         )
     names.imports["AsyncLlamaCloud"] = f"{PACKAGE}._client"
-    names.imports["SyncClient"] = f"{PACKAGE}._sync_client"
+    names.imports["SyncClient"] = f"{PACKAGE}._runtime"
     names.imports["cached_property"] = "functools"
     return "".join(parts)
+
+
+def _options(node: ast.ClassDef) -> list[ast.Assign]:
+    """The client's ``name = Option[...]()`` attributes, in order."""
+    return [
+        item
+        for item in node.body
+        if isinstance(item, ast.Assign)
+        and isinstance(item.value, ast.Call)
+        and ast.unparse(item.value.func).startswith("Option[")
+    ]
 
 
 def _docstring_text(doc: str, indent: str) -> str:

@@ -44,10 +44,10 @@ async def test_wrong_key_is_authentication_error(fake: FakeLlamaCloud) -> None:
 
 async def test_session_is_lazy_and_reuses_one_connection(fake: FakeLlamaCloud) -> None:
     client = AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url)
-    assert client._transport._session is None
+    assert client._requests.transport._session is None
     for i in range(5):
         await client.extraction.runs.get(f"run-{i}")
-    session = client._transport._session
+    session = client._requests.transport._session
     assert session is not None
     await client.close()
     assert session.closed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import importlib.util
 import signal
@@ -11,9 +12,10 @@ import textwrap
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,15 +184,20 @@ def test_sync_facade_is_up_to_date() -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
-def test_generator_check_reports_drift(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def load_generator(monkeypatch: pytest.MonkeyPatch) -> Any:
     spec = importlib.util.spec_from_file_location("gen_sync", ROOT / "scripts" / "gen_sync.py")
     assert spec is not None
     assert spec.loader is not None
     gen_sync = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "gen_sync", gen_sync)
     spec.loader.exec_module(gen_sync)
+    return gen_sync
+
+
+def test_generator_check_reports_drift(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gen_sync = load_generator(monkeypatch)
     stale = tmp_path / "_sync.py"
     stale.write_text(gen_sync.generate().replace("def get_by_job(", "def get_by_jobb("))
     monkeypatch.setattr(gen_sync, "TARGET", stale)
@@ -198,6 +205,35 @@ def test_generator_check_reports_drift(
 
     assert gen_sync.main() == 1
     assert "+    def get_by_job(" in capsys.readouterr().out
+
+
+def test_generator_refuses_a_return_kind_it_has_no_rule_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    gen_sync = load_generator(monkeypatch)
+    node = ast.parse("def watch(self, ids: list[str]) -> JobWatcher[ExtractV2Job]: ...").body[0]
+    with pytest.raises(LookupError, match="RETURN_KINDS does not list"):
+        gen_sync.render_method(
+            gen_sync.Method(node, sys.modules[__name__]), "extract", gen_sync.Names(), False
+        )
+
+
+def test_the_iterator_bridge_takes_any_async_iterator(client: LlamaCloud) -> None:
+    async def countdown() -> AsyncIterator[int]:
+        for i in (3, 2, 1):
+            yield i
+
+    assert list(client._runtime.iterate(countdown())) == [3, 2, 1]
+    closed: list[bool] = []
+
+    async def endless() -> AsyncIterator[int]:
+        try:
+            while True:
+                yield 0
+        finally:
+            closed.append(True)
+
+    for _ in client._runtime.iterate(endless()):
+        break
+    assert closed == [True]
 
 
 def test_sync_methods_mirror_async_signatures() -> None:

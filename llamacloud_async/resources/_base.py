@@ -1,15 +1,16 @@
-"""What every resource shares: the client's request function, plain or raw."""
+"""What every resource shares: building a Request, sending it, decoding the reply."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterable, Callable, Coroutine, Iterable
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from .._response import RawResponse
+from .._request import Request
+from .._response import RawResponse, parse
 from .._types import Timeout
 from .._validation import query_string
-from ..bulk import BulkFetch, BulkProgress
+from ..bulk import BulkFetch, BulkOptions
 
 if TYPE_CHECKING:
     from .._client import AsyncLlamaCloud
@@ -18,20 +19,21 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-class _Get(Protocol):
-    def __call__(self, path: str, query: str, model: type[T], timeout: Timeout, /) -> Awaitable[T]: ...
-
-
 class AsyncAPIResource:
     """A group of endpoints; with ``raw=True`` its methods return ``RawResponse`` objects."""
-
-    _get: _Get
 
     def __init__(self, client: AsyncLlamaCloud, *, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
-        # Resources are the client's friends: they share its private request functions.
-        self._get = cast(_Get, client._get_raw if raw else client._get)  # pyright: ignore[reportPrivateUsage]
+        # Resources are the client's friends: they send through its request loop.
+        self._send = client._requests.send  # pyright: ignore[reportPrivateUsage]
+
+    async def _get(self, path: str, model: type[T], timeout: Timeout) -> T:
+        """``GET path`` (with its query string), decoded into ``model`` (or raw)."""
+        reply = await self._send(Request("GET", path, timeout))
+        if self._raw:
+            return cast(T, RawResponse(reply, model))
+        return parse(reply, model)
 
     @cached_property
     def _raw_twin(self) -> AsyncAPIResource:
@@ -43,13 +45,8 @@ class AsyncAPIResource:
         ids: Iterable[str] | AsyncIterable[str],
         get_one: Callable[..., Coroutine[Any, Any, T]],
         scope: dict[str, Any],
-        *,
         timeout: Timeout,
-        concurrency: int,
-        ordered: bool,
-        fail_fast: bool,
-        on_progress: Callable[[BulkProgress], None] | None,
-        progress: bool,
+        options: BulkOptions,
     ) -> BulkFetch[T]:
         """The method ``get_one(resource, id, **scope)`` for every ID, as a ``BulkFetch`` on
         this client's request path. ``scope`` (query parameters) is checked here, before
@@ -58,13 +55,10 @@ class AsyncAPIResource:
         return BulkFetch[T](
             ids,
             partial(get_one, self._raw_twin, **scope, timeout=timeout),
-            self._client._cool_down,  # pyright: ignore[reportPrivateUsage]
+            self._client._requests.limiter,  # pyright: ignore[reportPrivateUsage]
+            self._client._retries,  # pyright: ignore[reportPrivateUsage]
             decode=None if self._raw else RawResponse[T].parse,
-            concurrency=concurrency,
-            ordered=ordered,
-            fail_fast=fail_fast,
-            on_progress=on_progress,
-            progress=progress,
+            **options,
         )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Iterable, Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .._types import NOT_GIVEN, Timeout
 from .._validation import path_segment, query_string
-from ..bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress
+from ..bulk import BulkFetch, BulkOptions
 from ..types.extract_v2 import ExtractV2Job
 from ._base import AsyncAPIResource, as_raw, as_raw_bulk
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class AsyncExtractResource(AsyncAPIResource):
@@ -49,8 +53,9 @@ class AsyncExtractResource(AsyncAPIResource):
             APIError: Any other failure (see the error hierarchy).
         """
         return await self._get(
-            "/api/v2/extract/" + path_segment("job_id", job_id),
-            query_string(expand=expand, organization_id=organization_id, project_id=project_id),
+            "/api/v2/extract/"
+            + path_segment("job_id", job_id)
+            + query_string(expand=expand, organization_id=organization_id, project_id=project_id),
             ExtractV2Job,
             timeout,
         )
@@ -63,18 +68,13 @@ class AsyncExtractResource(AsyncAPIResource):
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractV2Job]:
         """Get many extraction jobs by ID, concurrently.
 
-        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``job_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an async iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             job_ids: The IDs to fetch.
@@ -83,29 +83,17 @@ class AsyncExtractResource(AsyncAPIResource):
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id``, ``project_id`` or ``expand`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id``, ``expand`` or a bulk option is
+                malformed.
         """
         return self._bulk(
             job_ids,
             AsyncExtractResource.get,
             {"expand": expand, "organization_id": organization_id, "project_id": project_id},
-            timeout=timeout,
-            concurrency=concurrency,
-            ordered=ordered,
-            fail_fast=fail_fast,
-            on_progress=on_progress,
-            progress=progress,
+            timeout,
+            options,
         )
 
 

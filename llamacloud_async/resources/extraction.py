@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable
+from collections.abc import AsyncIterable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .._types import NOT_GIVEN, Timeout
 from .._validation import path_segment, query_string
-from ..bulk import DEFAULT_CONCURRENCY, BulkFetch, BulkProgress
+from ..bulk import BulkFetch, BulkOptions
 from ..types.extraction_v1 import ExtractRun, JobGetResultResponse
 from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .._client import AsyncLlamaCloud
 
 
@@ -66,8 +68,8 @@ class AsyncJobsResource(AsyncAPIResource):
             APIError: Any other failure (see the error hierarchy).
         """
         return await self._get(
-            f"/api/v1/extraction/jobs/{path_segment('job_id', job_id)}/result",
-            query_string(organization_id=organization_id, project_id=project_id),
+            f"/api/v1/extraction/jobs/{path_segment('job_id', job_id)}/result"
+            + query_string(organization_id=organization_id, project_id=project_id),
             JobGetResultResponse,
             timeout,
         )
@@ -79,47 +81,29 @@ class AsyncJobsResource(AsyncAPIResource):
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> BulkFetch[JobGetResultResponse]:
         """Get the results of many extraction jobs, concurrently.
 
-        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``job_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an async iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id`` or ``project_id`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
         """
         return self._bulk(
             job_ids,
             AsyncJobsResource.get_result,
             {"organization_id": organization_id, "project_id": project_id},
-            timeout=timeout,
-            concurrency=concurrency,
-            ordered=ordered,
-            fail_fast=fail_fast,
-            on_progress=on_progress,
-            progress=progress,
+            timeout,
+            options,
         )
 
 
@@ -164,8 +148,9 @@ class AsyncRunsResource(AsyncAPIResource):
             APIError: Any other failure (see the error hierarchy).
         """
         return await self._get(
-            "/api/v1/extraction/runs/" + path_segment("run_id", run_id),
-            query_string(organization_id=organization_id, project_id=project_id),
+            "/api/v1/extraction/runs/"
+            + path_segment("run_id", run_id)
+            + query_string(organization_id=organization_id, project_id=project_id),
             ExtractRun,
             timeout,
         )
@@ -195,8 +180,9 @@ class AsyncRunsResource(AsyncAPIResource):
             APIError: Any other failure (see the error hierarchy).
         """
         return await self._get(
-            "/api/v1/extraction/runs/by-job/" + path_segment("job_id", job_id),
-            query_string(organization_id=organization_id, project_id=project_id),
+            "/api/v1/extraction/runs/by-job/"
+            + path_segment("job_id", job_id)
+            + query_string(organization_id=organization_id, project_id=project_id),
             ExtractRun,
             timeout,
         )
@@ -208,47 +194,29 @@ class AsyncRunsResource(AsyncAPIResource):
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractRun]:
         """Get many extraction runs by ID, concurrently.
 
-        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``run_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an async iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             run_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id`` or ``project_id`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
         """
         return self._bulk(
             run_ids,
             AsyncRunsResource.get,
             {"organization_id": organization_id, "project_id": project_id},
-            timeout=timeout,
-            concurrency=concurrency,
-            ordered=ordered,
-            fail_fast=fail_fast,
-            on_progress=on_progress,
-            progress=progress,
+            timeout,
+            options,
         )
 
     def get_many_by_job(
@@ -258,47 +226,29 @@ class AsyncRunsResource(AsyncAPIResource):
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        ordered: bool = False,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        progress: bool = False,
+        **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractRun]:
         """Get the runs of many extraction jobs, concurrently.
 
-        Returns an async iterator of ``BulkResult`` (``index``, ``id``, ``value``,
-        ``error``), one per ID, streamed as they complete; a failed item carries its
-        error and never stops the others. IDs are read lazily from ``job_ids``, which
-        may be any iterable or async iterable. Leaving the loop early cancels the rest.
+        Returns an async iterator of ``BulkResult``, one per ID, as they complete; see
+        ``BulkOptions`` for ``concurrency``, ``ordered``, ``fail_fast``, ``on_progress`` and
+        ``progress``.
 
         Args:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
-            concurrency: The most requests in flight (it drops when the server answers
-                429, and recovers as requests succeed).
-            ordered: Yield results in input order (with a bounded reordering window)
-                instead of as they complete.
-            fail_fast: Stop at the first failure: cancel the rest and raise its error.
-            on_progress: Called with a ``BulkProgress`` as each item is handed over, in
-                the consuming task or thread.
-            progress: Show a progress line on stderr.
 
         Raises:
-            ValueError: ``organization_id`` or ``project_id`` is malformed, or
-                ``concurrency`` is not a positive int.
+            ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
         """
         return self._bulk(
             job_ids,
             AsyncRunsResource.get_by_job,
             {"organization_id": organization_id, "project_id": project_id},
-            timeout=timeout,
-            concurrency=concurrency,
-            ordered=ordered,
-            fail_fast=fail_fast,
-            on_progress=on_progress,
-            progress=progress,
+            timeout,
+            options,
         )
 
 

@@ -1,12 +1,14 @@
-"""The private event loop behind the sync ``LlamaCloud`` client.
+"""The sync client's runtime: a private event-loop thread, calls and iterators over it.
 
-Each sync client owns a daemon thread running an event loop (uvloop's when the extra is
-installed, see ``_loops``); every sync call is handed to it with
-``call_soon_threadsafe`` and waited for on a lock. (anyio's ``BlockingPortal`` does the
-same with about 50 us more per call, more than the whole hop costs here.) The thread
-starts on the first call, restarts in a forked child, and is
-stopped (closing the HTTP session first) by ``close()``, when the client is
-garbage-collected, or at interpreter exit.
+Each sync client owns a daemon thread running an event loop (uvloop's when the
+``uvloop`` extra is installed; an async caller's loop stays the caller's choice). Every
+sync call is handed to it with ``call_soon_threadsafe`` and waited for on a lock (anyio's
+``BlockingPortal`` does the same with about 50 us more per call, more than the whole hop
+costs here). ``iterate`` turns any async iterator into a plain one. The thread starts on
+the first call, restarts in a forked child, and is stopped (closing the HTTP session
+first) by ``close()``, when the client is garbage-collected, or at interpreter exit.
+
+``SyncClient`` is the hand-written base of the generated ``LlamaCloud`` (``_sync.py``).
 """
 
 from __future__ import annotations
@@ -15,21 +17,81 @@ import asyncio
 import os
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
-
-from . import _loops
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
-    from .bulk import BulkFetch, BulkResult
+    from ._client import AsyncLlamaCloud
+    from ._config import ClientOptions
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 P = ParamSpec("P")
+Self = TypeVar("Self", bound="SyncClient")
 
 _BATCH = 256
-"""Items a bulk fetch hands to the sync caller per thread hop, at most."""
+"""Items an iterator hands to the sync caller per thread hop, at most."""
 
 _runtimes: weakref.WeakSet[Runtime] = weakref.WeakSet()
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """A new uvloop loop, or asyncio's when uvloop is not installed."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)``, on uvloop when it is installed."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
+@runtime_checkable
+class Batches(Protocol[T_co]):
+    """An async source a sync caller takes items from, many per thread hop.
+
+    ``fetch_ready`` runs on the loop and returns the next item and any more already
+    waiting, undecoded (empty at the end); ``deliver`` finishes each in the caller's
+    thread. ``BulkFetch.sync_batches()`` is one: its bodies are decoded by the caller.
+    """
+
+    async def fetch_ready(self, limit: int) -> list[Any]: ...
+    def deliver(self, item: Any) -> T_co: ...
+    def end(self) -> None: ...
+    async def aclose(self) -> None: ...
+
+
+class _OneAtATime(Generic[T]):
+    """Any async iterator as ``Batches``: one item per hop, delivered as it is."""
+
+    def __init__(self, source: AsyncIterator[T]) -> None:
+        self._source = source
+
+    async def fetch_ready(self, limit: int) -> list[Any]:
+        try:
+            return [await anext(self._source)]
+        except StopAsyncIteration:
+            return []
+
+    def deliver(self, item: Any) -> T:
+        result: T = item
+        return result
+
+    def end(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._source, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 class _Loop:
@@ -37,7 +99,7 @@ class _Loop:
 
     def __init__(self, on_shutdown: Callable[[], Awaitable[None]]) -> None:
         self._on_shutdown = on_shutdown
-        self.loop = _loops.new_event_loop()
+        self.loop = new_event_loop()
         self.running = True
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="llamacloud-async-loop", daemon=True
@@ -133,25 +195,26 @@ class Runtime:
         """
         return self._loop_thread().run(function(*args, **kwargs))
 
-    def iterate(self, fetch: BulkFetch[T]) -> Iterator[BulkResult[T]]:
-        """``fetch`` as a plain iterator; leaving it early closes ``fetch`` on the loop.
+    def iterate(self, source: AsyncIterator[T] | Batches[T]) -> Iterator[T]:
+        """``source`` as a plain iterator; leaving it early closes ``source`` on the loop.
 
-        Requests run on the loop thread and items come over a batch per hop, undecoded;
-        each is decoded, and its progress reported, here in the calling thread.
+        Items cross a batch per hop when ``source`` offers ``sync_batches()`` (bulk
+        fetches: their bodies are decoded here, in the calling thread), else one per hop.
         """
         loop = self._loop_thread()
-        engine = fetch._engine  # pyright: ignore[reportPrivateUsage]  # the sync client is its friend
+        offer = getattr(source, "sync_batches", None)
+        batches: Batches[T] = offer() if offer is not None else _OneAtATime(source)  # type: ignore[arg-type]
         ended = False
         try:
-            while batch := self.call(engine.fetch_ready, _BATCH):
+            while batch := self.call(batches.fetch_ready, _BATCH):
                 batch.reverse()
                 while batch:  # popped, so a delivered item lives only as long as the caller keeps it
-                    yield engine.deliver(batch.pop())
+                    yield batches.deliver(batch.pop())
             ended = True
-            engine.end()
+            batches.end()
         finally:
             if not ended:
-                loop.run(fetch.aclose())
+                loop.run(batches.aclose())
 
     def close(self) -> None:
         """Close the session and stop the loop thread; later calls raise ``RuntimeError``."""
@@ -197,3 +260,44 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class SyncClient:
+    """Runs an ``AsyncLlamaCloud`` on a private event-loop thread, for sync code."""
+
+    _async: AsyncLlamaCloud
+    _runtime: Runtime
+
+    def __init__(self, async_client: AsyncLlamaCloud) -> None:
+        self._async = async_client
+        self._runtime = Runtime(async_client.close)
+
+    @property
+    def _options(self) -> ClientOptions:
+        return self._async._options  # pyright: ignore[reportPrivateUsage]
+
+    @_options.setter
+    def _options(self, options: ClientOptions) -> None:
+        self._async._options = options  # pyright: ignore[reportPrivateUsage]
+
+    def close(self) -> None:
+        """Close the HTTP session and stop the loop thread. The client cannot be used afterwards."""
+        self._runtime.close()
+
+    def __enter__(self: Self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._options.base_url!r}, api_key=<redacted>)"
+
+    def _view(self: Self, async_client: AsyncLlamaCloud) -> Self:
+        """A client sharing this one's loop thread, over ``async_client``."""
+        view = type(self).__new__(type(self))
+        view._async = async_client
+        view._runtime = self._runtime
+        return view

@@ -1,0 +1,211 @@
+"""Client options: one frozen value, its defaults and its validation.
+
+``AsyncLlamaCloud(...)``, ``with_options(...)`` and the generated sync ``LlamaCloud`` all
+take exactly the fields of :class:`ClientOptions` (a test holds them to it), and every
+option is readable on the client::
+
+    option              default                   what it governs
+    api_key             $LLAMA_CLOUD_API_KEY      the bearer key (never shown)
+    base_url            $LLAMA_CLOUD_BASE_URL     the API's root URL
+    timeout             60.0                      seconds one attempt may take
+    max_retries         2                         retries after a failed attempt
+    max_retry_after     60.0                      the longest server hint honoured
+    retry_backoff       0.5                       first backoff without a hint
+    retry_on_conflict   False                     also retry 409
+    total_timeout       None                      seconds for a call, all attempts
+    default_headers     None                      headers sent with every request
+    max_response_size   64 MiB                    the largest body accepted
+    max_connections     100                       connections kept open at once
+
+Any option can be given to ``with_options(...)``. Each can be assigned on a client
+(``client.max_retries = 5``) and applies to its next request, except the ones that shape
+the HTTP session (``api_key``, ``default_headers``, ``max_connections``): assigning one
+of those raises ``AttributeError`` naming ``with_options``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Generic, TypeVar, overload
+
+from multidict import CIMultiDict
+from yarl import URL
+
+from ._errors import LlamaCloudError
+from ._retry import RetryPolicy
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.cloud.llamaindex.ai"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRY_AFTER = 60.0
+DEFAULT_RETRY_BACKOFF = 0.5
+DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
+DEFAULT_MAX_CONNECTIONS = 100
+
+
+class InsecureBaseURLWarning(UserWarning):
+    """The base URL is plain ``http://`` to a host other than loopback."""
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """Every option of a client, validated; build it with :meth:`create`."""
+
+    api_key: str = field(repr=False)
+    base_url: str
+    timeout: float | None = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF
+    retry_on_conflict: bool = False
+    total_timeout: float | None = None
+    default_headers: Mapping[str, str] | None = None
+    max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    policy: RetryPolicy = field(init=False, repr=False, compare=False)
+    """The retry policy these options make (derived, never passed)."""
+
+    @classmethod
+    def create(cls, *, api_key: str | None, base_url: str | None, **options: Any) -> ClientOptions:
+        """Options from constructor arguments: ``None`` key and URL fall back to the environment."""
+        key = api_key if api_key is not None else os.environ.get("LLAMA_CLOUD_API_KEY")
+        url = base_url or os.environ.get("LLAMA_CLOUD_BASE_URL") or DEFAULT_BASE_URL
+        return cls(api_key=_checked_api_key(key), base_url=_checked_base_url(url), **options)
+
+    def __post_init__(self) -> None:
+        checked = {
+            "timeout": checked_seconds("timeout", self.timeout),
+            "max_retries": _checked_count("max_retries", self.max_retries),
+            "max_retry_after": checked_seconds("max_retry_after", self.max_retry_after) or 0.0,
+            "retry_backoff": checked_seconds("retry_backoff", self.retry_backoff) or 0.0,
+            "retry_on_conflict": bool(self.retry_on_conflict),
+            "total_timeout": checked_seconds("total_timeout", self.total_timeout),
+            "default_headers": _checked_headers(self.default_headers),
+            "max_response_size": _checked_count("max_response_size", self.max_response_size),
+            "max_connections": _checked_count("max_connections", self.max_connections),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+        policy = RetryPolicy(
+            self.max_retries, self.max_retry_after, self.retry_on_conflict, initial_backoff=self.retry_backoff
+        )
+        object.__setattr__(self, "policy", policy)
+
+    def replace(self, **changes: Any) -> ClientOptions:
+        """These options with ``changes`` applied and validated."""
+        if "api_key" in changes:
+            changes["api_key"] = _checked_api_key(changes["api_key"])
+        if "base_url" in changes:
+            changes["base_url"] = _checked_base_url(changes["base_url"])
+        return replace(self, **changes)
+
+    def headers(self) -> CIMultiDict[str]:
+        """The headers every request carries: ``default_headers``, then the key.
+
+        Names are case-insensitive and each is sent once: ``Authorization`` always
+        carries ``api_key``, whatever ``default_headers`` holds.
+        """
+        headers = CIMultiDict(Accept="application/json")
+        headers.update(self.default_headers or {})
+        headers["Authorization"] = f"Bearer {self.api_key}"
+        return headers
+
+
+OPTION_NAMES = tuple(f.name for f in fields(ClientOptions) if f.init)
+"""The constructor's keyword arguments, in order."""
+
+SESSION_OPTIONS = frozenset(
+    {"api_key", "base_url", "default_headers", "max_response_size", "max_connections"}
+)
+"""Options that shape the HTTP session; fixed for the life of a client."""
+
+
+class Option(Generic[T]):
+    """A client attribute that reads (and, when live, writes) one of its options."""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> Option[T]: ...
+    @overload
+    def __get__(self, client: object, owner: type[Any]) -> T: ...
+    def __get__(self, client: object | None, owner: type[Any]) -> Option[T] | T:
+        if client is None:
+            return self
+        value: T = getattr(client._options, self.name)  # type: ignore[attr-defined]
+        return value
+
+    def __set__(self, client: Any, value: T) -> None:
+        if self.name in SESSION_OPTIONS:
+            raise AttributeError(
+                f"{self.name} is fixed once the client is made; use client.with_options({self.name}=...)"
+            )
+        client._options = client._options.replace(**{self.name: value})
+
+
+def _checked_api_key(key: str | None) -> str:
+    if not key:
+        raise LlamaCloudError(
+            "The api_key client option must be set either by passing api_key to the client "
+            "or by setting the LLAMA_CLOUD_API_KEY environment variable"
+        )
+    if any(ch in key for ch in "\r\n\x00"):
+        raise ValueError("api_key contains a line break or NUL character")
+    return key
+
+
+def _checked_base_url(raw: str) -> str:
+    try:
+        url = URL(raw)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"base_url is not a valid URL: {raw!r} ({exc})") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an absolute http:// or https:// URL, got {raw!r}")
+    if url.user is not None or url.password is not None:
+        raise ValueError("base_url must not contain credentials; pass api_key instead")
+    if url.query_string or url.fragment:
+        raise ValueError(f"base_url must not have a query or fragment, got {raw!r}")
+    if url.scheme == "http" and not _is_loopback(url.host):
+        warnings.warn(
+            f"base_url {raw!r} is plain http: the API key will be sent unencrypted",
+            InsecureBaseURLWarning,
+            stacklevel=5,
+        )
+    return str(url).rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_seconds(name: str, value: object) -> float | None:
+    """``value`` as positive seconds or ``None``; a ``ValueError`` naming ``name`` otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+    return float(value)
+
+
+def _checked_count(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value!r}")
+    return value
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    if headers is None:
+        return None
+    return dict(headers)

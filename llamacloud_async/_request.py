@@ -1,0 +1,202 @@
+"""The Request value and the one request path every call takes.
+
+A resource method builds one :class:`Request` (method, path with its query, headers,
+body, whether a blind retry is safe, its idempotency key, its timeout) and hands it to
+:meth:`RequestLoop.send`, which is the only code that sends anything::
+
+    rate limiter: before_send ─▶ transport.send(request) ─▶ rate limiter: after_response
+        ─▶ 2xx: the Reply          ─▶ failure: retry policy (sees the Request) ─▶
+        RetryEvent to the observers (logging, bulk progress) ─▶ wait ─▶ next attempt
+
+The first attempt is a plain call; tenacity (and anyio, for ``total_timeout``) are
+imported and used only after a failure, since their machinery costs more than the
+whole SDK adds to a successful request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import msgspec
+from yarl import URL
+
+from ._config import ClientOptions, checked_seconds
+from ._errors import APIError, APITimeoutError
+from ._ratelimit import RateLimiter
+from ._response import status_error
+from ._retry import RetryEvent
+from ._transport import Reply, Transport
+from ._types import NOT_GIVEN, Timeout
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
+log = logging.getLogger("llamacloud_async")
+
+
+class Request(msgspec.Struct, frozen=True, gc=False):
+    """One API call, as it travels from the resource method to the socket."""
+
+    method: str
+    path: str
+    """The encoded path and query string, relative to the client's ``base_url``."""
+    timeout: Timeout = NOT_GIVEN
+    """Seconds for each attempt; ``NOT_GIVEN`` for the client's ``timeout``."""
+    headers: Mapping[str, str] | None = None
+    """Headers of this call, on top of the client's."""
+    body: bytes | None = None
+    """The JSON body, already encoded."""
+    idempotent: bool = True
+    """Whether sending it twice is harmless, so any transient failure may be retried."""
+    idempotency_key: str | None = None
+    """Sent as ``Idempotency-Key``; the same for every attempt of one call."""
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.path}>"
+
+
+RetryObserver = Callable[[RetryEvent], None]
+
+
+class RequestLoop:
+    """Sends Requests for one client view: its options, a shared transport and limiter."""
+
+    __slots__ = ("limiter", "observers", "options", "transport", "transports")
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        transports: list[Transport],
+        limiter: RateLimiter,
+        observers: list[RetryObserver],
+    ) -> None:
+        self.options = options
+        self.transports = transports
+        """Every HTTP session of this client and its views; ``close()`` closes them all."""
+        self.transport = _transport_for(options, transports)
+        self.limiter = limiter
+        self.observers = observers
+        """Called with each ``RetryEvent``; the list is shared by every view of a client."""
+
+    def view(self, options: ClientOptions) -> RequestLoop:
+        """A loop for a view of the same client with ``options``: same limiter and observers."""
+        return RequestLoop(options, self.transports, self.limiter, self.observers)
+
+    async def close(self) -> None:
+        """Close every HTTP session of the client and its views."""
+        for transport in self.transports:
+            await transport.close()
+
+    async def send(self, request: Request) -> Reply:
+        """Send ``request`` until it succeeds or may not be retried; the 2xx reply."""
+        options = self.options
+        url = URL(options.base_url + request.path, encoded=True)
+        timeout = (
+            options.timeout if request.timeout is NOT_GIVEN else checked_seconds("timeout", request.timeout)
+        )
+        if options.total_timeout is None:
+            return await self._send(request, url, timeout)
+        import anyio  # deferred, like tenacity: only deadlines and retries need it
+
+        try:
+            with anyio.fail_after(options.total_timeout):
+                return await self._send(request, url, timeout)
+        except TimeoutError:
+            message = (
+                f"{request.method} {url} did not complete within total_timeout ({options.total_timeout}s)"
+            )
+            error = APITimeoutError(message, method=request.method, url=str(url))
+            error.request = request
+            raise error from None
+
+    async def _send(self, request: Request, url: URL, timeout: float | None) -> Reply:
+        try:
+            return await self._attempt(request, url, timeout)
+        except Exception as error:
+            if isinstance(error, APIError):
+                error.request = request
+            policy = self.options.policy
+            if not policy.max_retries or not policy.should_retry(request, error):
+                raise
+            first_error = error
+        return await self._retry(request, url, timeout, first_error)
+
+    async def _attempt(self, request: Request, url: URL, timeout: float | None, number: int = 1) -> Reply:
+        limiter = self.limiter
+        if limiter.enabled:
+            await limiter.before_send()
+        started = time.monotonic()
+        reply = await self.transport.send(request, url, timeout, self.options.max_response_size)
+        if log.isEnabledFor(logging.DEBUG):
+            elapsed = time.monotonic() - started
+            log.debug("%s %s -> %d (attempt %d, %.3fs)", request.method, url, reply.status, number, elapsed)
+        if not 200 <= reply.status < 300:
+            error = status_error(reply)
+            limiter.after_response(error)
+            raise error
+        if limiter.enabled:
+            limiter.after_response(None)
+        return reply
+
+    async def _retry(
+        self, request: Request, url: URL, timeout: float | None, first_error: Exception
+    ) -> Reply:
+        import anyio
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+        policy = self.options.policy
+        attempts = 1
+
+        def wait(state: RetryCallState) -> float:
+            return policy.delay(state.attempt_number + 1, _failure(state))
+
+        def before_sleep(state: RetryCallState) -> None:
+            self._report(request, url, state.attempt_number + 1, _failure(state), state.upcoming_sleep)
+
+        async def attempt() -> Reply:
+            nonlocal attempts
+            attempts += 1
+            return await self._attempt(request, url, timeout, attempts)
+
+        delay = policy.delay(1, first_error)
+        self._report(request, url, 1, first_error, delay)
+        await anyio.sleep(delay)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.max_retries),
+            wait=wait,
+            retry=retry_if_exception(lambda error: policy.should_retry(request, error)),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        try:
+            return await retrying(attempt)
+        except APIError as error:
+            error.attempts = attempts
+            error.request = request
+            raise
+
+    def _report(
+        self, request: Request, url: URL, attempt: int, error: BaseException | None, delay: float
+    ) -> None:
+        assert isinstance(error, Exception)
+        event = RetryEvent(request, str(url), attempt, error, delay)
+        for observer in self.observers:
+            observer(event)
+
+
+def _transport_for(options: ClientOptions, transports: list[Transport]) -> Transport:
+    """The session of ``transports`` that fits ``options``, or a new one added to them."""
+    headers = options.headers()
+    for transport in transports:
+        if transport.headers == headers and transport.max_connections == options.max_connections:
+            return transport
+    transport = Transport(headers, max_connections=options.max_connections)
+    transports.append(transport)
+    return transport
+
+
+def _failure(state: RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome is not None else None
