@@ -41,17 +41,25 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     try:
         import uvloop
     except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
+        pass
+    else:
+        return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run(main)``, on uvloop when it is installed."""
+    """``asyncio.run(main)``, on uvloop when it is installed.
+
+    The coroutine runs outside the ``except ImportError`` block, so an error it raises
+    is not chained to uvloop's absence.
+    """
     try:
         import uvloop
     except ImportError:
-        return asyncio.run(main)
-    return uvloop.run(main)
+        pass
+    else:
+        return uvloop.run(main)
+    return asyncio.run(main)
 
 
 @runtime_checkable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import io
 import json
 import subprocess
@@ -13,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from llamacloud_async import AsyncLlamaCloud, __version__
+from llamacloud_async._cli.kinds import KINDS
+from llamacloud_async.bulk import DEFAULT_CONCURRENCY
 from llamacloud_async.cli import main
 from llamacloud_async.resources.extraction import AsyncRunsResource
 from llamacloud_async.testing import FakeLlamaCloud
@@ -187,3 +191,161 @@ def test_demo_runs_as_a_module_without_key_or_network() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert "Demo done: 500 ok, 0 failed" in completed.stderr
+
+
+# kinds: one table, singular and plural names
+
+
+@pytest.mark.parametrize("kind", ["run", "runs"])
+def test_get_accepts_the_singular_and_the_plural(
+    fake: FakeLlamaCloud, capsysbinary: pytest.CaptureFixture[bytes], kind: str
+) -> None:
+    assert main(["get", kind, "run-7"]) == 0
+    assert json.loads(capsysbinary.readouterr().out)["id"] == "run-7"
+    assert [r.route for r in fake.requests] == ["run"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "route"),
+    [
+        ("result", "result"),
+        ("results", "result"),
+        ("run-by-job", "run-by-job"),
+        ("runs-by-job", "run-by-job"),
+    ],
+)
+def test_fetch_accepts_the_singular_and_the_plural(
+    fake: FakeLlamaCloud, tmp_path: Path, kind: str, route: str
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("job-1\njob-2\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["fetch", kind, "--ids", str(ids), "-o", str(out), "--no-progress"]) == 0
+    assert sorted(line["id"] for line in jsonl(out)) == ["job-1", "job-2"]
+    assert {r.route for r in fake.requests} == {route}
+
+
+def test_an_unknown_kind_is_a_usage_error_listing_the_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["get", "job", "j"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown kind 'job'" in err
+    assert "run-by-job" in err
+
+
+# --expand
+
+
+@pytest.mark.parametrize(
+    "expand", [["--expand", "configuration,usage"], ["--expand", "configuration", "--expand", "usage"]]
+)
+def test_expand_takes_a_comma_list_or_repeats(
+    fake: FakeLlamaCloud, capsysbinary: pytest.CaptureFixture[bytes], expand: list[str]
+) -> None:
+    assert main(["get", "extract", "ext-1", *expand]) == 0
+    assert json.loads(capsysbinary.readouterr().out)["id"] == "ext-1"
+    assert fake.requests[0].query == [("expand", "configuration"), ("expand", "usage")]
+
+
+def test_expand_applies_to_fetch_extract(fake: FakeLlamaCloud, tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("ext-1\n")
+    out = tmp_path / "out.jsonl"
+    assert (
+        main(["fetch", "extract", "--ids", str(ids), "-o", str(out), "--expand", "usage,configuration"]) == 0
+    )
+    assert fake.requests[0].query == [("expand", "usage"), ("expand", "configuration")]
+
+
+def test_an_unknown_expand_value_is_a_usage_error_naming_it(
+    fake: FakeLlamaCloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["get", "extract", "ext-1", "--expand", "usage,bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ")
+    assert "'bogus'" in err
+    assert "configuration, extract_metadata, usage" in err
+    assert fake.requests == []
+
+
+# --version, --help
+
+
+def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"llamacloud-async {__version__}"
+
+
+def test_version_flag_as_a_module() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "llamacloud_async", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == f"llamacloud-async {__version__}"
+
+
+def help_text(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main([*argv, "--help"]) == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_top_level_help_has_no_rst_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_text(capsys)
+    assert "``" not in text
+    assert ":class:" not in text
+    assert "fetch" in text
+    assert "exit status" in text
+
+
+def test_help_shows_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    fetch = help_text(capsys, "fetch")
+    assert f"(default: {DEFAULT_CONCURRENCY})" in fetch
+    assert "(default: 60.0)" in fetch
+    assert "(default: 2)" in fetch
+    demo = help_text(capsys, "demo")
+    assert "(default: 10000)" in demo
+    assert "(default: 0.03)" in demo
+
+
+def test_fetch_and_demo_share_the_library_default_concurrency(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("fetch", "demo"):
+        assert f"requests in flight (default: {DEFAULT_CONCURRENCY})" in help_text(capsys, command)
+
+
+def test_api_key_help_recommends_the_environment_variable(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_text(capsys, "get")
+    assert "prefer LLAMA_CLOUD_API_KEY" in text
+    assert "visible in ps" in text
+
+
+# the event loop
+
+
+def test_an_unexpected_error_is_not_chained_to_the_missing_uvloop(
+    fake: FakeLlamaCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # as if the extra were not installed
+
+    async def failing_get(self: AsyncRunsResource, run_id: str, **options: Any) -> ExtractRun:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(AsyncRunsResource, "get", failing_get)
+    with pytest.raises(RuntimeError, match="a bug") as raised:
+        main(["get", "run", "run-7"])
+    context: BaseException | None = raised.value
+    while context is not None:
+        assert not isinstance(context, ImportError)
+        context = context.__context__
+
+
+def test_every_kind_names_methods_the_client_has() -> None:
+    client = AsyncLlamaCloud(api_key=API_KEY)
+    for kind in KINDS:
+        assert inspect.iscoroutinefunction(kind.get_one(client)), kind
+        for raw in (False, True):
+            assert isinstance(kind.get_many(client, raw=raw)(["an-id"], concurrency=2), BulkFetch), kind
+        assert ("expand" in inspect.signature(kind.get_one(client)).parameters) is kind.expand
+
+
+def test_concurrency_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fetch", "runs", "--ids", "-", "--concurrency", "0"]) == 2
+    assert "expected a positive whole number, got '0'" in capsys.readouterr().err
