@@ -16,7 +16,7 @@ import pytest
 
 from llamacloud_async import AsyncLlamaCloud, __version__
 from llamacloud_async._cli.kinds import KINDS
-from llamacloud_async.bulk import DEFAULT_CONCURRENCY
+from llamacloud_async.bulk import DEFAULT_CONCURRENCY, BulkFetch
 from llamacloud_async.cli import main
 from llamacloud_async.resources.extraction import AsyncRunsResource
 from llamacloud_async.testing import FakeLlamaCloud
