@@ -63,6 +63,8 @@ class AsyncLlamaCloud:
         default_headers: Extra headers sent with every request.
         max_response_size: The largest response body accepted, in bytes.
         max_connections: The most connections the session keeps open at once.
+        rate_limit: Requests per second this client never exceeds, bursts included (for
+            a plan's known limit); ``None`` to follow the server's 429s alone.
 
     Raises:
         LlamaCloudError: No API key was given and ``LLAMA_CLOUD_API_KEY`` is not set.
@@ -81,6 +83,7 @@ class AsyncLlamaCloud:
     default_headers = Option[Mapping[str, str] | None]()
     max_response_size = Option[int]()
     max_connections = Option[int]()
+    rate_limit = Option[float | None]()
 
     def __init__(
         self,
@@ -96,6 +99,7 @@ class AsyncLlamaCloud:
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        rate_limit: float | None = None,
     ) -> None:
         options = ClientOptions.create(
             api_key=api_key,
@@ -109,10 +113,12 @@ class AsyncLlamaCloud:
             default_headers=default_headers,
             max_response_size=max_response_size,
             max_connections=max_connections,
+            rate_limit=rate_limit,
         )
         self._retries = RetryCounter()
         """Retries made by this client and its views, for progress reports."""
-        self._requests = RequestLoop(options, [], RateLimiter(), [log_retry, self._retries])
+        limiter = RateLimiter(options.rate_limit)
+        self._requests = RequestLoop(options, [], limiter, [log_retry, self._retries])
 
     def with_options(
         self,
@@ -128,12 +134,14 @@ class AsyncLlamaCloud:
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         max_response_size: int | NotGiven = NOT_GIVEN,
         max_connections: int | NotGiven = NOT_GIVEN,
+        rate_limit: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncLlamaCloud:
         """A view of this client with some options changed.
 
-        It shares the rate limiter and, unless ``api_key``, ``default_headers`` or
-        ``max_connections`` changed, the HTTP session and its connection pool, so it is
-        cheap: ``await client.with_options(max_retries=5).extraction.runs.get(run_id)``.
+        It shares the rate limiter (unless ``rate_limit`` changed) and, unless
+        ``api_key``, ``default_headers`` or ``max_connections`` changed, the HTTP session
+        and its connection pool, so it is cheap:
+        ``await client.with_options(max_retries=5).extraction.runs.get(run_id)``.
         Closing the client or any of its views closes them all.
         """
         changes = {
@@ -155,7 +163,7 @@ class AsyncLlamaCloud:
 
     @_options.setter
     def _options(self, options: ClientOptions) -> None:
-        self._requests.options = options
+        self._requests.configure(options)
 
     @cached_property
     def extract(self) -> AsyncExtractResource:

@@ -16,6 +16,7 @@ option is readable on the client::
     default_headers     None                      headers sent with every request
     max_response_size   64 MiB                    the largest body accepted
     max_connections     100                       connections kept open at once
+    rate_limit          None                      requests per second never exceeded
 
 Any option can be given to ``with_options(...)``. Each can be assigned on a client
 (``client.max_retries = 5``) and applies to its next request, except the ones that shape
@@ -68,6 +69,7 @@ class ClientOptions:
     default_headers: Mapping[str, str] | None = None
     max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    rate_limit: float | None = None
     policy: RetryPolicy = field(init=False, repr=False, compare=False)
     """The retry policy these options make (derived, never passed)."""
 
@@ -89,6 +91,7 @@ class ClientOptions:
             "default_headers": _checked_headers(self.default_headers),
             "max_response_size": _checked_count("max_response_size", self.max_response_size),
             "max_connections": _checked_count("max_connections", self.max_connections),
+            "rate_limit": checked_seconds("rate_limit", self.rate_limit),
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
@@ -195,7 +198,7 @@ def checked_seconds(name: str, value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+        raise ValueError(f"{name} must be a positive number or None, got {value!r}")
     return float(value)
 
 

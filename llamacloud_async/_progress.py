@@ -31,12 +31,22 @@ class ProgressLine:
         self._write(progress, final=True)
 
     def _write(self, progress: BulkProgress, *, final: bool) -> None:
-        line = (
-            f"{progress.done:,} done, {progress.failed:,} failed, {progress.retries:,} retries, "
-            f"{progress.rate:,.0f}/s, concurrency {progress.concurrency}"
-        )
+        line = describe(progress)
         if self._interactive:
             self._stream.write("\r\x1b[2K" + line + ("\n" if final else ""))
         else:
             self._stream.write(line + "\n")
         self._stream.flush()
+
+
+def describe(progress: BulkProgress) -> str:
+    """``1,200/5,000 (24%) done, 3 failed, 9 retries, 380/s, ETA 0:00:10, server limit ~380/s``."""
+    done = f"{progress.done:,}"
+    if progress.total is not None:
+        done += f"/{progress.total:,} ({progress.percent or 0:.0f}%)"
+    line = f"{done} done, {progress.failed:,} failed, {progress.retries:,} retries, {progress.rate:,.0f}/s"
+    if progress.eta is not None and progress.done < (progress.total or 0):
+        line += f", ETA {progress.eta}"
+    if progress.server_limit is not None:
+        line += f", server limit ~{progress.server_limit:,.0f}/s"
+    return line

@@ -82,8 +82,18 @@ class RequestLoop:
         """Called with each ``RetryEvent``; the list is shared by every view of a client."""
 
     def view(self, options: ClientOptions) -> RequestLoop:
-        """A loop for a view of the same client with ``options``: same limiter and observers."""
-        return RequestLoop(options, self.transports, self.limiter, self.observers)
+        """A loop for a view of the same client with ``options``: the same observers, and
+        the same rate limiter unless ``rate_limit`` differs."""
+        limiter = (
+            self.limiter if options.rate_limit == self.options.rate_limit else RateLimiter(options.rate_limit)
+        )
+        return RequestLoop(options, self.transports, limiter, self.observers)
+
+    def configure(self, options: ClientOptions) -> None:
+        """Apply ``options`` to the next requests (a client's option was assigned)."""
+        if options.rate_limit != self.options.rate_limit:
+            self.limiter.set_rate_limit(options.rate_limit)
+        self.options = options
 
     async def close(self) -> None:
         """Close every HTTP session of the client and its views."""
@@ -135,7 +145,7 @@ class RequestLoop:
             log.debug("%s %s -> %d (attempt %d, %.3fs)", request.method, url, reply.status, number, elapsed)
         if not 200 <= reply.status < 300:
             error = status_error(reply)
-            limiter.after_response(error)
+            limiter.after_response(error, self.options.max_retry_after)
             raise error
         if limiter.enabled:
             limiter.after_response(None)
@@ -182,7 +192,10 @@ class RequestLoop:
         self, request: Request, url: URL, attempt: int, error: BaseException | None, delay: float
     ) -> None:
         assert isinstance(error, Exception)
-        event = RetryEvent(request, str(url), attempt, error, delay)
+        self.report(RetryEvent(request, str(url), attempt, error, delay))
+
+    def report(self, event: RetryEvent) -> None:
+        """Tell the observers (logging, the retry counter) about a retry."""
         for observer in self.observers:
             observer(event)
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 
+import anyio
 import pytest
 
 from llamacloud_async import (
+    APIConnectionError,
     APIResponseValidationError,
     AsyncLlamaCloud,
+    AuthenticationError,
+    InternalServerError,
     LlamaCloud,
     NotFoundError,
     RawResponse,
@@ -211,31 +216,88 @@ async def test_progress_line_on_stderr(fake: FakeLlamaCloud, capsys: pytest.Capt
     async with client_for(fake) as client:
         async for _ in client.extraction.runs.get_many([f"run-{i}" for i in range(5)], progress=True):
             pass
-    assert "5 done, 0 failed, 0 retries" in capsys.readouterr().err
+    assert "5/5 (100%) done, 0 failed, 0 retries" in capsys.readouterr().err
 
 
-async def test_a_rate_limit_lowers_concurrency_and_lifting_it_restores_it() -> None:
-    """With 40 ms per request, 32 workers offer 800 requests/s to a server that takes 200:
-    concurrency must come down to about 8, then return to 32 once the limit is lifted."""
+async def test_a_server_rate_limit_is_held_and_no_item_is_lost_or_repeated() -> None:
+    """32 requests in flight offer far more than the 300 requests/s the server takes:
+    the limiter learns the limit, so 429s stay a small share and every ID arrives once."""
     snapshots: list[BulkProgress] = []
-
-    def watch(progress: BulkProgress) -> None:
-        snapshots.append(progress)
-        if progress.done == 600:
-            fake.rate_limit = None
-
     async with (
-        FakeLlamaCloud(rate_limit=200, latency=0.04) as fake,
-        client_for(fake, max_retries=50) as client,
+        FakeLlamaCloud(rate_limit=300, latency=0.005) as fake,
+        client_for(fake, max_retries=2) as client,
     ):
-        async for result in client.extraction.runs.get_many(
-            (f"run-{i}" for i in range(3000)), concurrency=32, on_progress=watch
+        results = [
+            r
+            async for r in client.extraction.runs.get_many(
+                [f"run-{i}" for i in range(2000)], concurrency=32, on_progress=snapshots.append
+            )
+        ]
+    assert sorted(r.index for r in results) == list(range(2000))
+    assert all(r.ok for r in results)
+    last = snapshots[-1]
+    assert last.server_limit is not None
+    assert last.rate_limited < 0.25 * len(fake.requests)
+
+
+async def test_throttling_is_back_pressure_not_failure(fake: FakeLlamaCloud) -> None:
+    fake.inject(Status(429, headers={"retry-after-ms": "1"}), id="run-7", times=8)
+    async with client_for(fake, max_retries=1) as client:
+        results = [r async for r in client.extraction.runs.get_many([f"run-{i}" for i in range(20)])]
+    assert all(r.ok for r in results)
+    assert len([r for r in fake.requests if r.id == "run-7"]) == 9
+
+
+async def test_a_wrong_key_stops_the_fetch_after_one_round_with_one_error() -> None:
+    async with FakeLlamaCloud(api_key="the-right-key") as fake, client_for(fake) as client:
+        with pytest.raises(AuthenticationError, match="stopped the bulk fetch"):
+            async for _ in client.extraction.runs.get_many([f"run-{i}" for i in range(2000)], concurrency=16):
+                pass
+        assert len(fake.requests) <= 16
+
+
+async def test_a_dead_server_stops_the_fetch_with_one_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = AsyncLlamaCloud(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}", retry_backoff=0.05)
+    async with client:
+        with anyio.fail_after(30), pytest.raises(APIConnectionError, match="stopped the bulk fetch"):
+            async for _ in client.extraction.runs.get_many([f"run-{i}" for i in range(2000)]):
+                pass
+
+
+async def test_an_outage_stops_the_fetch_after_a_first_round_of_failures(fake: FakeLlamaCloud) -> None:
+    fake.inject(Status(503), times=None)
+    async with client_for(fake, max_retries=1) as client:
+        with pytest.raises(InternalServerError, match="stopped the bulk fetch"):
+            async for _ in client.extraction.runs.get_many([f"run-{i}" for i in range(2000)], concurrency=8):
+                pass
+    assert len(fake.requests) <= 2 * (8 + 8)
+
+
+async def test_404s_are_about_their_items_and_never_stop_a_fetch() -> None:
+    async with FakeLlamaCloud(unknown_ids="404") as fake, client_for(fake) as client:
+        results = [r async for r in client.extraction.runs.get_many([f"run-{i}" for i in range(200)])]
+    assert len(results) == 200
+    assert all(isinstance(r.error, NotFoundError) for r in results)
+
+
+async def test_progress_knows_the_total_of_a_sized_input_or_the_one_given(fake: FakeLlamaCloud) -> None:
+    sized: list[BulkProgress] = []
+    given: list[BulkProgress] = []
+    async with client_for(fake) as client:
+        async for _ in client.extraction.runs.get_many(
+            [f"run-{i}" for i in range(4)], on_progress=sized.append
         ):
-            assert result.ok
-    limited = snapshots[:600]
-    assert min(s.concurrency for s in limited) <= 12
-    assert limited[-1].rate_limited < 600, "AIMD should keep 429s below one per item"
-    assert snapshots[-1].concurrency == 32
+            pass
+        ids = (f"run-{i}" for i in range(4))
+        async for _ in client.extraction.runs.get_many(ids, total=4, on_progress=given.append):
+            pass
+    for snapshots in (sized, given):
+        assert [s.percent for s in snapshots] == [25.0, 50.0, 75.0, 100.0]
+        assert snapshots[-1].total == 4
+        assert snapshots[-1].eta is not None
 
 
 async def test_server_sees_no_more_than_concurrency_requests_at_once(fake: FakeLlamaCloud) -> None:

@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
+import anyio
 import pytest
 
 from llamacloud_async import (
@@ -258,7 +259,7 @@ async def test_cancelling_during_backoff_returns_at_once_and_sends_nothing_more(
     assert len(fake.requests) == 1
 
 
-async def test_concurrent_calls_share_one_429_cool_down(fake: FakeLlamaCloud) -> None:
+async def test_one_hinted_429_delays_only_its_own_request(fake: FakeLlamaCloud) -> None:
     fake.inject(Status(429, headers={"retry-after-ms": "600"}), id="first", times=1)
     async with client_for(fake) as client:
         first = asyncio.create_task(client.extraction.runs.get("first"))
@@ -268,9 +269,23 @@ async def test_concurrent_calls_share_one_429_cool_down(fake: FakeLlamaCloud) ->
         others = [client.extraction.runs.get(f"run-{i}") for i in range(9)]
         results = await asyncio.gather(first, *others)
     assert len(results) == 10
-    later = [r for r in fake.requests if r is not fake.requests[0]]
-    assert len(later) == 10
-    assert min(r.received_at for r in later) - limited_at >= 0.55
+    others_seen = [r for r in fake.requests if r.id != "first"]
+    assert len(others_seen) == 9
+    assert max(r.received_at for r in others_seen) - limited_at < 0.55
+    retried = [r for r in fake.requests if r.id == "first"][1]
+    assert retried.received_at - limited_at >= 0.55
+
+
+async def test_a_refused_hint_does_not_stall_the_next_call(fake: FakeLlamaCloud) -> None:
+    fake.inject(Status(429, headers={"Retry-After": "120"}), id="first", times=1)
+    fake.inject(Status(503, headers={"retry-after-ms": "50"}), id="second", times=1)
+    async with client_for(fake) as client:
+        with pytest.raises(RateLimitError):
+            await client.extraction.runs.get("first")
+        with anyio.fail_after(10):  # a client-wide pause of the refused 120 s would trip this
+            await client.extraction.runs.get("second")
+    second = [r for r in fake.requests if r.id == "second"]
+    assert second[1].received_at - second[0].received_at < 5
 
 
 async def _cancel_after_requests(fake: FakeLlamaCloud, client: AsyncLlamaCloud, count: int) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Coroutine, Iterable
-from functools import cached_property, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from .._request import Request
@@ -35,11 +35,6 @@ class AsyncAPIResource:
             return cast(T, RawResponse(reply, model))
         return parse(reply, model)
 
-    @cached_property
-    def _raw_twin(self) -> AsyncAPIResource:
-        """This resource with ``raw=True`` (itself when it already is)."""
-        return self if self._raw else type(self)(self._client, raw=True)
-
     def _bulk(
         self,
         ids: Iterable[str] | AsyncIterable[str],
@@ -50,12 +45,15 @@ class AsyncAPIResource:
     ) -> BulkFetch[T]:
         """The method ``get_one(resource, id, **scope)`` for every ID, as a ``BulkFetch`` on
         this client's request path. ``scope`` (query parameters) is checked here, before
-        anything runs. Bodies are fetched raw and decoded where the items are consumed."""
+        anything runs. Bodies are fetched raw and decoded where the items are consumed.
+        Each dispatch is one attempt: the fetch retries an item itself, so that an item
+        waiting to retry holds none of the ``concurrency`` slots."""
         query_string(**scope)
+        one_attempt = type(self)(self._client.with_options(max_retries=0), raw=True)
         return BulkFetch[T](
             ids,
-            partial(get_one, self._raw_twin, **scope, timeout=timeout),
-            self._client._requests.limiter,  # pyright: ignore[reportPrivateUsage]
+            partial(get_one, one_attempt, **scope, timeout=timeout),
+            self._client._requests,  # pyright: ignore[reportPrivateUsage]
             self._client._retries,  # pyright: ignore[reportPrivateUsage]
             decode=None if self._raw else RawResponse[T].parse,
             **options,

@@ -1,0 +1,255 @@
+"""The adaptive rate limiter, on a fake clock: unit behaviour and a simulated server."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+from collections import deque
+from dataclasses import dataclass, field
+
+import pytest
+
+from llamacloud_async._errors import RateLimitError
+from llamacloud_async._ratelimit import WINDOW, RateLimiter
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def throttle(retry_after: float | None = None) -> RateLimitError:
+    error = RateLimitError(
+        "429", method="GET", url="u", status_code=429, request_id=None, headers={}, body=b""
+    )
+    error.retry_after = retry_after
+    return error
+
+
+def test_it_is_off_until_the_first_429() -> None:
+    limiter = RateLimiter(clock=Clock())
+    assert not limiter.enabled
+    assert limiter.rate is None
+    limiter.after_response(None)
+    limiter.after_response(throttle())
+    assert limiter.enabled
+
+
+def test_a_fixed_rate_limit_spaces_every_send_with_no_burst() -> None:
+    clock = Clock()
+    limiter = RateLimiter(rate_limit=100, clock=clock)
+    assert limiter.enabled
+    clock.now = 50.0  # idle for a long time: no credit is saved up
+    slots: list[float] = []
+    while len(slots) < 200:
+        if limiter.take(clock.now):
+            slots.append(clock.now)
+        else:
+            clock.now = limiter.next_slot + 0.0015  # a timer that fires late keeps the schedule
+    assert len([t for t in slots if t < 51.0]) <= 101
+    assert slots[-1] - slots[0] <= 2.0
+
+
+def window(
+    limiter: RateLimiter, clock: Clock, *, accepted: int, throttled: int, seconds: float = 0.25
+) -> None:
+    """One measuring window's answers, spread over ``seconds``, then the window closes."""
+    start = clock.now
+    answers = [None] * accepted + [throttle()] * throttled
+    for i, error in enumerate(answers):
+        clock.now = start + seconds * i / len(answers)
+        limiter.after_response(error)
+    clock.now = start + seconds
+    limiter.after_response(None)
+
+
+def test_a_window_over_the_limit_sets_the_rate_under_what_it_accepted() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    assert limiter.learned_rate is None  # no measurement yet
+    window(limiter, clock, accepted=100, throttled=60)
+    assert limiter.learned_rate is None  # one window could be a chance cluster
+    window(limiter, clock, accepted=100, throttled=60)
+    assert limiter.learned_rate == pytest.approx(0.95 * 100 / WINDOW, rel=0.05)
+
+
+def test_sporadic_429s_lower_nothing() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    for _ in range(20):
+        window(limiter, clock, accepted=95, throttled=5)
+    assert limiter.learned_rate is None
+
+
+def test_a_burst_of_429s_lowers_the_rate_once() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    window(limiter, clock, accepted=100, throttled=100)
+    window(limiter, clock, accepted=100, throttled=100)
+    cut = limiter.learned_rate
+    assert cut is not None
+    window(limiter, clock, accepted=100, throttled=100)  # 429s of what was sent before the cut
+    assert limiter.learned_rate == cut
+
+
+@pytest.mark.parametrize("retry_after", [5.0, 120.0])
+def test_a_hint_never_pauses_the_other_senders(retry_after: float) -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    clock.now = 10.0
+    for _ in range(10):
+        limiter.after_response(throttle(retry_after=retry_after), max_retry_after=60)
+    assert limiter.take(clock.now)
+    assert limiter.take(clock.now)
+
+
+def test_after_a_quiet_minute_it_switches_off() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    window(limiter, clock, accepted=100, throttled=100)
+    window(limiter, clock, accepted=100, throttled=100)
+    assert limiter.learned_rate is not None
+    clock.now = 70.0
+    limiter.after_response(None)
+    assert not limiter.enabled
+    assert limiter.learned_rate is None
+
+
+async def test_waiters_are_released_in_order_and_a_cancelled_one_holds_nobody() -> None:
+    limiter = RateLimiter(rate_limit=200)
+    order: list[int] = []
+
+    async def send(i: int) -> None:
+        await limiter.before_send()
+        order.append(i)
+
+    tasks = [asyncio.create_task(send(i)) for i in range(10)]
+    await asyncio.sleep(0)
+    tasks[3].cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert order == [0, 1, 2, 4, 5, 6, 7, 8, 9]
+
+
+# A simulated server with a token-bucket limit, and senders that retry as the client does.
+
+
+@dataclass
+class Server:
+    rate: float
+    burst: float
+    tokens: float = 0.0
+    at: float = 0.0
+
+    def accept(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass
+class Outcome:
+    successes: list[float] = field(default_factory=list[float])
+    throttled: int = 0
+    sent: int = 0
+
+    def goodput(self, start: float, end: float) -> float:
+        return sum(start <= t < end for t in self.successes) / (end - start)
+
+
+def simulate(
+    limits: list[tuple[float, float]],
+    *,
+    latency: float,
+    hint: float | None,
+    senders: int = 64,
+    until: float = 12.0,
+) -> Outcome:
+    """``limits``: (from time, requests/s). Each sender waits for its slot, sends, gets
+    the answer ``latency`` later, and after a 429 waits the hint (or a 0.5 s backoff)."""
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    server = Server(rate=limits[0][1], burst=20, tokens=20)
+    outcome = Outcome()
+    events: list[tuple[float, int, str, bool]] = [(0.0, i, "ready", False) for i in range(senders)]
+    heapq.heapify(events)
+    waiting: deque[int] = deque()  # the limiter's queue, released by a simulated pacer
+    while events:
+        at, sender, kind, accepted = heapq.heappop(events)
+        clock.now = at
+        if kind == "ready":
+            if at >= until:
+                continue
+            if not limiter.enabled or (not waiting and limiter.take(at)):
+                heapq.heappush(events, (at, sender, "send", False))
+            else:
+                waiting.append(sender)
+                if len(waiting) == 1:  # the pacer starts with its first waiter
+                    heapq.heappush(events, (limiter.next_slot, -1, "pace", False))
+        elif kind == "pace":
+            if limiter.take(at):
+                heapq.heappush(events, (at, waiting.popleft(), "send", False))
+            if waiting:  # timers fire a little late
+                heapq.heappush(events, (max(limiter.next_slot, at) + 0.0005, -1, "pace", False))
+        elif kind == "send":
+            server.rate = next(rate for start, rate in reversed(limits) if at >= start)
+            outcome.sent += 1
+            heapq.heappush(events, (at + latency, sender, "answer", server.accept(at)))
+        elif accepted:
+            outcome.successes.append(at)
+            limiter.after_response(None)
+            heapq.heappush(events, (at, sender, "ready", False))
+        else:
+            outcome.throttled += 1
+            limiter.after_response(throttle(hint))
+            heapq.heappush(events, (at + (hint if hint is not None else 0.5), sender, "ready", False))
+    return outcome
+
+
+SHORT_ROUND_TRIPS_WITH_BARE_429S = pytest.mark.xfail(
+    strict=True,
+    reason="at 1 ms round trips, bare 429s (0.5 s backoff) make windows alternate: ~11% throttled",
+)
+
+
+@pytest.mark.parametrize(
+    ("latency", "hint"),
+    [
+        (0.001, 0.2),
+        pytest.param(0.001, None, marks=SHORT_ROUND_TRIPS_WITH_BARE_429S),
+        (0.02, 0.2),
+        (0.02, None),
+    ],
+)
+def test_a_steady_limit_is_held_with_few_429s(latency: float, hint: float | None) -> None:
+    outcome = simulate([(0.0, 400)], latency=latency, hint=hint)
+    assert outcome.goodput(4, 12) >= 0.9 * 400
+    assert outcome.throttled <= 0.1 * outcome.sent
+
+
+@pytest.mark.parametrize(
+    "latency",
+    [
+        pytest.param(
+            0.001,
+            marks=pytest.mark.xfail(
+                strict=True, reason="1 ms round trips: ~11% throttled across the changes"
+            ),
+        ),
+        0.02,
+    ],
+)
+def test_a_changed_limit_is_followed_within_three_seconds(latency: float) -> None:
+    outcome = simulate([(0.0, 400), (4.0, 100), (8.0, 400)], latency=latency, hint=0.2, until=14.0)
+    assert outcome.goodput(5.0, 8.0) >= 0.9 * 100
+    assert outcome.goodput(11.0, 14.0) >= 0.9 * 400
+    assert outcome.throttled <= 0.1 * outcome.sent
