@@ -36,7 +36,7 @@ import ssl
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Generic, TypeVar, Union, overload
+from typing import Any, Generic, TypeVar, Union, cast, overload
 
 from multidict import CIMultiDict
 from yarl import URL
@@ -265,8 +265,8 @@ def _checked_verify(verify: object) -> Verify:
     if isinstance(verify, ssl.SSLContext):
         return verify
     if isinstance(verify, (str, os.PathLike)):
-        path = os.fspath(verify)  # pyright: ignore[reportUnknownArgumentType]
-        if not isinstance(path, str) or not os.path.exists(path):
+        path = os.fspath(cast("str | os.PathLike[str]", verify))
+        if not os.path.exists(path):
             raise ValueError(f"verify: no CA bundle file or directory at {path!r}")
         return path
     raise TypeError(

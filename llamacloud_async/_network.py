@@ -23,7 +23,7 @@ import logging
 import os
 import ssl
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from yarl import URL
@@ -35,10 +35,9 @@ __all__ = ["ProxyRoutes", "proxy_routes", "ssl_setting"]
 
 log = logging.getLogger("llamacloud_async")
 
-ProxyChoice = tuple[URL | None, Mapping[str, str] | None]
-"""The proxy for one request and the headers for that proxy (`Proxy-Authorization`)."""
 
-_DIRECT: ProxyChoice = (None, None)
+_bypassed: Callable[[str, dict[str, str]], bool] = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownVariableType]
+"""Whether `NO_PROXY` (in the given variables) exempts a `host[:port]`; urllib's, untyped."""
 
 
 def ssl_setting(verify: Verify) -> ssl.SSLContext | bool:
@@ -61,20 +60,17 @@ def _context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
 
 
 class Proxy:
-    """One proxy: its URL without credentials, and the header that carries them."""
+    """One proxy: its URL (credentials included: aiohttp sends them as the proxy's
+    `Proxy-Authorization`) and the secrets in it."""
 
-    __slots__ = ("choice", "secrets")
+    __slots__ = ("secrets", "url")
 
     def __init__(self, raw: str) -> None:
-        url = URL(raw)
-        headers: dict[str, str] | None = None
+        self.url = URL(raw)
         secrets: tuple[str, ...] = ()
-        if url.user is not None or url.password is not None:
-            token = base64.b64encode(f"{url.user or ''}:{url.password or ''}".encode()).decode()
-            headers = {"Proxy-Authorization": f"Basic {token}"}
-            secrets = tuple(s for s in (url.password, token) if s)
-            url = url.with_user(None)
-        self.choice: ProxyChoice = (url, headers)
+        if self.url.password:
+            token = base64.b64encode(f"{self.url.user or ''}:{self.url.password}".encode()).decode()
+            secrets = (self.url.password, token)
         self.secrets = secrets
         """The password and its encoded header value: never shown in messages."""
 
@@ -88,27 +84,28 @@ class ProxyRoutes:
         self._by_scheme = dict(by_scheme)
         self._environment = environment
         """The proxy variables the choice came from (for NO_PROXY); `None` for an explicit proxy."""
-        self._chosen: dict[tuple[str, str | None, int | None], ProxyChoice] = {}
+        self._chosen: dict[tuple[str, str | None, int | None], URL | None] = {}
         self.secrets = tuple(secret for proxy in self._by_scheme.values() for secret in proxy.secrets)
 
-    def for_url(self, url: URL) -> ProxyChoice:
-        """The proxy (and its headers) for a request to `url`; `(None, None)` to go direct."""
+    def for_url(self, url: URL) -> URL | None:
+        """The proxy for a request to `url`; `None` to go direct."""
         key = (url.scheme, url.host, url.port)
-        choice = self._chosen.get(key)
-        if choice is None:
+        try:
+            return self._chosen[key]
+        except KeyError:
             choice = self._chosen[key] = self._choose(url)
-        return choice
+            return choice
 
-    def _choose(self, url: URL) -> ProxyChoice:
+    def _choose(self, url: URL) -> URL | None:
         proxy = self._by_scheme.get(url.scheme)
         if proxy is None:
-            return _DIRECT
+            return None
         environment = self._environment
         if environment is not None and url.host is not None:
             host = url.host if url.port is None else f"{url.host}:{url.port}"
-            if urllib.request.proxy_bypass_environment(host, dict(environment)):
-                return _DIRECT
-        return proxy.choice
+            if _bypassed(host, dict(environment)):
+                return None
+        return proxy.url
 
 
 def proxy_routes(explicit: str | None) -> ProxyRoutes | None:

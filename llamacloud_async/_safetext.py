@@ -13,7 +13,16 @@ import html
 import re
 from collections.abc import Iterable
 
-__all__ = ["EXCERPT_CHARS", "MESSAGE_CHARS", "NO_SECRETS", "REDACTED", "Redactor", "clean", "excerpt", "shorten"]
+__all__ = [
+    "EXCERPT_CHARS",
+    "MESSAGE_CHARS",
+    "NO_SECRETS",
+    "REDACTED",
+    "Redactor",
+    "clean",
+    "excerpt",
+    "shorten",
+]
 
 MESSAGE_CHARS = 480
 """The longest message an exception carries (``str(e)`` adds at most an attempt count)."""
@@ -90,6 +99,10 @@ class Redactor:
         unique = {s for s in secrets if s and len(s) >= _MIN_SECRET_CHARS}
         self._secrets = tuple(sorted(unique, key=len, reverse=True))
         self._raw = tuple(s.encode("utf-8", errors="replace") for s in self._secrets)
+
+    def adding(self, secrets: Iterable[str]) -> Redactor:
+        """A redactor of these secrets and `secrets`."""
+        return Redactor((*self._secrets, *secrets))
 
     def __bool__(self) -> bool:
         return bool(self._secrets)

@@ -29,6 +29,8 @@ from ._errors import ClientClosedError
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._network import ProxyRoutes
+
 __all__ = ["LoopSession", "Sessions"]
 
 _CLOSED_MESSAGE = (
@@ -38,13 +40,18 @@ _CLOSED_MESSAGE = (
 
 
 class LoopSession:
-    """A loop and the session opened on it, with the generator that closes it at shutdown."""
+    """A loop and the session opened on it (with the proxy routes chosen then), and the
+    generator that closes the session when the loop shuts down."""
 
-    __slots__ = ("closer", "loop", "session")
+    __slots__ = ("closer", "loop", "routes", "session")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession, routes: ProxyRoutes | None
+    ) -> None:
         self.loop = loop
         self.session = session
+        self.routes = routes
+        """Which requests go through a proxy; `None` when none does (the common case)."""
         self.closer = _closed_at_loop_shutdown(session)
         _start(self.closer)
 
@@ -62,7 +69,7 @@ an unclosed session, so they are kept."""
 class Sessions:
     """The sessions of one transport, one per event loop."""
 
-    def __init__(self, open_session: Callable[[], aiohttp.ClientSession]) -> None:
+    def __init__(self, open_session: Callable[[], tuple[aiohttp.ClientSession, ProxyRoutes | None]]) -> None:
         self.current: LoopSession | None = None
         """The last loop's session: the request path's one check."""
         self._open_session = open_session
@@ -79,7 +86,7 @@ class Sessions:
             self._drop_closed_loops()
             record = self._by_loop.get(loop)
             if record is None:
-                record = self._by_loop[loop] = LoopSession(loop, self._open_session())
+                record = self._by_loop[loop] = LoopSession(loop, *self._open_session())
             self.current = record
             return record
 

@@ -155,8 +155,9 @@ class LlamaCloud(SyncClient):
         """A view of this client with some options changed.
 
         It shares the rate limiter and, unless ``api_key``, ``default_headers``,
-        ``max_connections``, ``proxy`` or ``verify`` changed, the HTTP session and its connection pool, so it is
-        cheap: ``client.with_options(max_retries=5).extraction.runs.get(run_id)``.
+        ``max_connections``, ``proxy`` or ``verify`` changed, the HTTP session and its
+        connection pool, so it is cheap:
+        ``client.with_options(max_retries=5).extraction.runs.get(run_id)``.
         Closing the client or any of its views closes them all.
         """
         return self._view(

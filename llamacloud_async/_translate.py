@@ -54,7 +54,9 @@ def translated(exc: Exception, method: str, url: URL, timeout: float | None, red
         )
         cause = exc
     elif isinstance(exc, (aiohttp.ClientError, OSError)):
-        error = APIConnectionError(f"{method} {url} failed: {_describe(exc, redactor)}", method=method, url=str(url))
+        error = APIConnectionError(
+            f"{method} {url} failed: {_describe(exc, redactor)}", method=method, url=str(url)
+        )
         cause = exc
     else:
         return exc
@@ -93,7 +95,10 @@ def _safe_copy(exc: BaseException) -> BaseException:
         return exc
     info = exc.request_info
     bare = aiohttp.RequestInfo(
-        info.url.with_user(None), info.method, CIMultiDictProxy(CIMultiDict[str]()), info.real_url.with_user(None)
+        info.url.with_user(None),
+        info.method,
+        CIMultiDictProxy(CIMultiDict[str]()),
+        info.real_url.with_user(None),
     )
     message = shorten(clean(exc.message), _DETAIL_CHARS)
     try:

@@ -24,7 +24,7 @@ from yarl import URL
 from ._errors import APIResponseValidationError, RedirectError
 from ._network import ProxyRoutes, proxy_routes, ssl_setting
 from ._safetext import NO_SECRETS, Redactor, clean, shorten
-from ._sessions import Sessions
+from ._sessions import LoopSession, Sessions
 from ._translate import translated
 from ._version import __version__
 
@@ -107,9 +107,11 @@ class Transport:
         self.max_connections = max_connections
         self.proxy = proxy
         self.verify = verify
-        self._key_secrets = _bearer_secrets(headers)
-        self._redactor = Redactor(self._key_secrets)
-        self._routes: ProxyRoutes | None = None
+        self._redactor = Redactor(_bearer_secrets(headers))
+        self._proxied_headers = CIMultiDict(headers)
+        """Sent with each request through a proxy session, whose defaults hold only the
+        User-Agent: aiohttp copies a session's default headers onto the proxy request
+        (CONNECT included), where an `Authorization` becomes `Proxy-Authorization`."""
         self._sessions = Sessions(self._open_session)
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         _transports.add(self)
@@ -131,19 +133,21 @@ class Transport:
         client_timeout = self._timeouts.get(timeout)
         if client_timeout is None:
             client_timeout = self._timeouts[timeout] = aiohttp.ClientTimeout(total=timeout)
-        routes = self._routes
-        proxy, proxy_headers = (None, None) if routes is None else routes.for_url(url)
+        routes = current.routes
+        if routes is None:
+            proxy, headers = None, request.headers
+        else:
+            proxy, headers = routes.for_url(url), self._with_session_headers(request.headers)
         method = request.method
         try:
             async with session.request(
                 method,
                 url,
-                headers=request.headers,
+                headers=headers,
                 data=request.body,
                 timeout=client_timeout,
                 allow_redirects=False,
                 proxy=proxy,
-                proxy_headers=proxy_headers,
             ) as response:
                 status = response.status
                 if status not in _REDIRECTS or "Location" not in response.headers:
@@ -153,12 +157,12 @@ class Transport:
         except Exception as exc:
             error = translated(exc, method, url, timeout, self._redactor)
         else:
-            return await self._follow(session, request, url, status, location, timeout, max_size)
+            return await self._follow(current, request, url, status, location, timeout, max_size)
         raise error
 
     async def _follow(
         self,
-        session: aiohttp.ClientSession,
+        current: LoopSession,
         request: Request,
         url: URL,
         status: int,
@@ -172,18 +176,20 @@ class Transport:
             here = self._redirect_target(request, url, here, status, location)
             if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
                 method, body = "GET", None
-            routes = self._routes
-            proxy, proxy_headers = (None, None) if routes is None else routes.for_url(here)
+            routes = current.routes
+            if routes is None:
+                proxy, headers = None, request.headers
+            else:
+                proxy, headers = routes.for_url(here), self._with_session_headers(request.headers)
             try:
-                async with session.request(
+                async with current.session.request(
                     method,
                     here,
-                    headers=request.headers,
+                    headers=headers,
                     data=body,
                     timeout=self._timeouts[timeout],
                     allow_redirects=False,
                     proxy=proxy,
-                    proxy_headers=proxy_headers,
                 ) as response:
                     status = response.status
                     if status not in _REDIRECTS or "Location" not in response.headers:
@@ -229,18 +235,28 @@ class Transport:
         """In a forked child: drop the parent's sessions; the next request opens new ones."""
         self._sessions.forget_after_fork()
 
-    def _open_session(self) -> aiohttp.ClientSession:
-        """A new session for the running loop: proxies and trust as configured now."""
+    def _open_session(self) -> tuple[aiohttp.ClientSession, ProxyRoutes | None]:
+        """A new session for the running loop, with proxies and trust as configured now."""
         _serve_socket_reads_from_the_heap()
-        self._routes = routes = proxy_routes(self.proxy)
-        if routes is not None and routes.secrets:
-            self._redactor = Redactor((*self._key_secrets, *routes.secrets))
-        connector = aiohttp.TCPConnector(limit=self.max_connections, ssl=ssl_setting(self.verify))
+        routes = proxy_routes(self.proxy)
         headers = CIMultiDict({"User-Agent": user_agent()})
-        headers.update(self.headers)
-        return aiohttp.ClientSession(
+        if routes is None:
+            headers.update(self.headers)
+        elif routes.secrets:
+            self._redactor = self._redactor.adding(routes.secrets)
+        connector = aiohttp.TCPConnector(limit=self.max_connections, ssl=ssl_setting(self.verify))
+        session = aiohttp.ClientSession(
             headers=headers, connector=connector, raise_for_status=False, trust_env=False
         )
+        return session, routes
+
+    def _with_session_headers(self, headers: Mapping[str, str] | None) -> Mapping[str, str]:
+        """The client's headers and a call's own, for a request on a proxy session."""
+        if headers is None:
+            return self._proxied_headers
+        merged = CIMultiDict(self._proxied_headers)
+        merged.update(headers)
+        return merged
 
 
 def transport_for(options: ClientOptions, transports: list[Transport]) -> Transport:
@@ -292,6 +308,8 @@ def user_agent() -> str:
 
 
 _transports: weakref.WeakSet[Transport] = weakref.WeakSet()
+
+
 def _after_fork_in_child() -> None:
     for transport in list(_transports):
         transport.forget_after_fork()

@@ -27,7 +27,6 @@ from llamacloud_async import (
     RateLimitError,
     UnprocessableEntityError,
 )
-
 from llamacloud_async.testing import FakeLlamaCloud
 
 from .conftest import BASE_URL, fixture_json
@@ -106,7 +105,9 @@ async def test_a_text_error_body_is_the_stripped_text(client: AsyncLlamaCloud, m
 async def test_deeply_nested_json_detail_is_none_not_a_recursion_error() -> None:
     nested = b"[" * 100_000 + b"]" * 100_000
     async with (
-        RawServer(lambda _: http(400, {"Content-Type": "application/json"}, b'{"detail": ' + nested + b"}")) as server,
+        RawServer(
+            lambda _: http(400, {"Content-Type": "application/json"}, b'{"detail": ' + nested + b"}")
+        ) as server,
         AsyncLlamaCloud(api_key="k", base_url=server.url, max_retries=0) as client,
     ):
         with pytest.raises(BadRequestError) as caught:
@@ -144,7 +145,9 @@ async def test_a_404_with_a_non_api_body_asks_whether_base_url_is_right() -> Non
     assert caught.value.detail is None
 
 
-async def test_a_404_from_the_api_itself_gives_no_base_url_hint(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
+async def test_a_404_from_the_api_itself_gives_no_base_url_hint(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
     mocked.get(RUN_URL, status=404, payload={"detail": "Run not found"})
 
     with pytest.raises(NotFoundError) as caught:
@@ -209,7 +212,9 @@ async def test_malformed_200_body_raises_validation_error(
     assert error.status_code == 200
     assert error.request_id == "req-9"
     assert error.response.content == body
-    assert error.body == (msgspec.json.decode(body) if problem.startswith("does not match") else body.decode())
+    assert error.body == (
+        msgspec.json.decode(body) if problem.startswith("does not match") else body.decode()
+    )
     assert "returned 200" in str(error)
 
 
