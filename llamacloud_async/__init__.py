@@ -7,6 +7,7 @@ from ._client import (
     DEFAULT_TIMEOUT,
     AsyncLlamaCloud,
     InsecureBaseURLWarning,
+    InsecureTLSWarning,
 )
 from ._errors import (
     APIConnectionError,
@@ -16,12 +17,14 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     InternalServerError,
     LlamaCloudError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     UnprocessableEntityError,
 )
 from ._response import RawResponse
@@ -45,8 +48,10 @@ __all__ = [
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InsecureBaseURLWarning",
+    "InsecureTLSWarning",
     "InternalServerError",
     "LlamaCloud",
     "LlamaCloudError",
@@ -55,6 +60,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "RedirectError",
     "Timeout",
     "UnprocessableEntityError",
     "__version__",

@@ -17,21 +17,27 @@ option is readable on the client::
     max_response_size   64 MiB                    the largest body accepted
     max_connections     100                       connections kept open at once
     rate_limit          None                      requests per second never exceeded
+    proxy               $HTTPS_PROXY/$HTTP_PROXY  the proxy every request goes through
+    verify              True ($SSL_CERT_FILE)     how server certificates are checked
 
 Any option can be given to ``with_options(...)``. Each can be assigned on a client
 (``client.max_retries = 5``) and applies to its next request, except the ones that shape
-the HTTP session (``api_key``, ``default_headers``, ``max_connections``): assigning one
-of those raises ``AttributeError`` naming ``with_options``.
+the HTTP session (``api_key``, ``default_headers``, ``max_connections``, ``proxy``,
+``verify``): assigning one of those raises ``AttributeError`` naming ``with_options``.
+
+``base_url=None`` (the default) reads ``LLAMA_CLOUD_BASE_URL``, which counts as unset when
+empty; an explicit empty ``base_url`` is a ``ValueError``, not production.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import ssl
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, Union, cast, overload
 
 from multidict import CIMultiDict
 from yarl import URL
@@ -50,8 +56,17 @@ DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS = 100
 
 
+Verify = Union[bool, str, "os.PathLike[str]", ssl.SSLContext]
+"""``verify=``: ``True``, ``False``, a CA bundle file or directory, or an ``ssl.SSLContext``."""
+
+
 class InsecureBaseURLWarning(UserWarning):
     """The base URL is plain ``http://`` to a host other than loopback."""
+
+
+class InsecureTLSWarning(UserWarning):
+    """``verify=False``: server certificates are not checked, so anyone on the path can
+    impersonate the API and read the key."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,8 @@ class ClientOptions:
     max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     rate_limit: float | None = None
+    proxy: str | None = None
+    verify: Verify = True
     policy: RetryPolicy = field(init=False, repr=False, compare=False)
     """The retry policy these options make (derived, never passed)."""
 
@@ -77,7 +94,9 @@ class ClientOptions:
     def create(cls, *, api_key: str | None, base_url: str | None, **options: Any) -> ClientOptions:
         """Options from constructor arguments: ``None`` key and URL fall back to the environment."""
         key = api_key if api_key is not None else os.environ.get("LLAMA_CLOUD_API_KEY")
-        url = base_url or os.environ.get("LLAMA_CLOUD_BASE_URL") or DEFAULT_BASE_URL
+        url = base_url
+        if url is None:
+            url = os.environ.get("LLAMA_CLOUD_BASE_URL", "").strip() or DEFAULT_BASE_URL
         return cls(api_key=_checked_api_key(key), base_url=_checked_base_url(url), **options)
 
     def __post_init__(self) -> None:
@@ -92,6 +111,8 @@ class ClientOptions:
             "max_response_size": _checked_count("max_response_size", self.max_response_size),
             "max_connections": _checked_count("max_connections", self.max_connections),
             "rate_limit": checked_seconds("rate_limit", self.rate_limit),
+            "proxy": _checked_proxy(self.proxy),
+            "verify": _checked_verify(self.verify),
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
@@ -124,7 +145,7 @@ OPTION_NAMES = tuple(f.name for f in fields(ClientOptions) if f.init)
 """The constructor's keyword arguments, in order."""
 
 SESSION_OPTIONS = frozenset(
-    {"api_key", "base_url", "default_headers", "max_response_size", "max_connections"}
+    {"api_key", "base_url", "default_headers", "max_response_size", "max_connections", "proxy", "verify"}
 )
 """Options that shape the HTTP session; fixed for the life of a client."""
 
@@ -165,6 +186,11 @@ def _checked_api_key(key: str | None) -> str:
 
 
 def _checked_base_url(raw: str) -> str:
+    if not isinstance(raw, str) or not raw.strip():  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(
+            f"base_url must be an absolute http:// or https:// URL, got {raw!r} "
+            "(pass None, or leave it out, for $LLAMA_CLOUD_BASE_URL or the default)"
+        )
     try:
         url = URL(raw)
     except (ValueError, TypeError) as exc:
@@ -212,3 +238,40 @@ def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | N
     if headers is None:
         return None
     return dict(headers)
+
+
+def _checked_proxy(proxy: object) -> str | None:
+    if proxy is None:
+        return None
+    url: URL | None = None
+    if isinstance(proxy, str):
+        try:
+            url = URL(proxy)
+        except ValueError:
+            url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        shown = repr(proxy) if not isinstance(proxy, str) or "@" not in proxy else "a URL with credentials"
+        raise ValueError(f"proxy must be an absolute http:// or https:// URL, got {shown}")
+    return str(proxy)
+
+
+def _checked_verify(verify: object) -> Verify:
+    if isinstance(verify, bool):
+        if not verify:
+            warnings.warn(
+                "verify=False: TLS certificates are not checked; anyone on the network path can "
+                "impersonate the API and read the API key",
+                InsecureTLSWarning,
+                stacklevel=6,
+            )
+        return verify
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if isinstance(verify, (str, os.PathLike)):
+        path = os.fspath(cast("str | os.PathLike[str]", verify))
+        if not os.path.exists(path):
+            raise ValueError(f"verify: no CA bundle file or directory at {path!r}")
+        return path
+    raise TypeError(
+        f"verify must be True, False, a CA bundle path or an ssl.SSLContext, got {type(verify).__name__}"
+    )

@@ -1,10 +1,11 @@
 """Exceptions raised by llamacloud_async.
 
-All of them derive from :class:`LlamaCloudError`::
+All of them derive from `LlamaCloudError`::
 
     LlamaCloudError                  also raised when no API key is configured
+    ├── ClientClosedError            the client was closed (also a RuntimeError)
     └── APIError                     a request failed
-        ├── APIStatusError               the server answered with a 4xx or 5xx status
+        ├── APIStatusError               the server answered with an error status
         │   ├── BadRequestError              400
         │   ├── AuthenticationError          401
         │   ├── PermissionDeniedError        403
@@ -14,11 +15,14 @@ All of them derive from :class:`LlamaCloudError`::
         │   ├── RateLimitError               429
         │   └── InternalServerError          500 and above
         ├── APIConnectionError           no usable response: refused, reset, DNS, TLS
-        │   └── APITimeoutError              an attempt ran past its deadline
+        │   ├── APITimeoutError              an attempt ran past its deadline
+        │   └── RedirectError                redirected to another origin, or too often
         └── APIResponseValidationError   a 2xx response whose body is not the documented shape
 
-Messages and attributes carry the method, URL, status, request id and a bounded excerpt
-of the response body; never the API key or any request header.
+Messages carry the method, URL, status, request id and a short excerpt of the response
+body, escaped and bounded (`str(e)` stays under about 500 characters); never the API
+key or any request header. The full response is on the error: `e.body` (the decoded
+JSON, or the text), `e.response` (status, headers, bytes as received).
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 import msgspec
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from ._safetext import MESSAGE_CHARS, NO_SECRETS, Redactor, clean, excerpt, shorten
 
 if TYPE_CHECKING:
     from ._request import Request
@@ -39,28 +46,30 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InternalServerError",
     "LlamaCloudError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "Response",
     "UnprocessableEntityError",
 ]
 
-BODY_EXCERPT_CHARS = 500
-
 
 def body_excerpt(body: bytes) -> str:
-    """The first few hundred characters of a response body, for messages."""
-    text = body[: BODY_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
-    if len(text) > BODY_EXCERPT_CHARS or len(body) > BODY_EXCERPT_CHARS * 4:
-        return text[:BODY_EXCERPT_CHARS] + "…"
-    return text
+    """A short single-line excerpt of a response body (markup dropped, escaped), for messages."""
+    return excerpt(body)
 
 
 class LlamaCloudError(Exception):
     """Base class of every exception this package raises on purpose."""
+
+
+class ClientClosedError(LlamaCloudError, RuntimeError):
+    """The client (or a view of it) was closed; make a new one."""
 
 
 class APIError(LlamaCloudError):
@@ -71,9 +80,10 @@ class APIError(LlamaCloudError):
     url: str
     attempts: int
     request: Request | None
-    """The request that failed (``None`` for an error made outside a request)."""
+    """The request that failed (`None` for an error made outside a request)."""
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
+        message = shorten(clean(message), MESSAGE_CHARS)
         super().__init__(message)
         self.message = message
         self.method = method
@@ -87,17 +97,87 @@ class APIError(LlamaCloudError):
         return self.message
 
 
-class APIStatusError(APIError):
-    """The server answered with a 4xx or 5xx status.
+class Response:
+    """The HTTP response an error is about: status, headers and body as received."""
 
-    ``retry_after`` is the server's retry hint in seconds (``retry-after-ms`` or
-    ``Retry-After``), when it sent a valid one.
-    """
+    __slots__ = ("content", "headers", "status_code", "url")
+
+    def __init__(self, status_code: int, headers: Mapping[str, str], content: bytes, url: str) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+        """The body exactly as received (after content decoding), unredacted."""
+        self.url = url
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return self.content.decode("utf-8", errors="replace")
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id (`x-request-id`, or `request-id`), when it sent one."""
+        return self.headers.get("x-request-id") or self.headers.get("request-id")
+
+    def __repr__(self) -> str:
+        return f"<Response [{self.status_code}] {shorten(clean(self.url), 200)}>"
+
+
+_UNDECODED = object()
+
+
+class _ResponseError(APIError):
+    """An error about a response that arrived: its status, request id, body and headers."""
 
     status_code: int
     request_id: str | None
     headers: Mapping[str, str]
-    body: str
+    response: Response
+    body_excerpt: str
+    """A short single-line excerpt of the body: what the message shows."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        request_id: str | None,
+        body: bytes,
+        headers: Mapping[str, str] | None = None,
+        redactor: Redactor = NO_SECRETS,
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        received: Mapping[str, str] = headers if headers is not None else {}
+        self.response = Response(status_code, received, body, url)
+        self.status_code = status_code
+        self.request_id = redactor.text(request_id) if request_id else request_id
+        self.headers = _redacted_headers(received, redactor)
+        self._content = redactor.bytes(body)
+        self._decoded: object = _UNDECODED
+        self.body_excerpt = excerpt(self._content)
+
+    @property
+    def body(self) -> object:
+        """The body: the decoded JSON when it is JSON, else its text (stripped).
+
+        The client's own API key, if the server echoed it, reads `<redacted>`; the
+        bytes as received are `e.response.content`.
+        """
+        if self._decoded is _UNDECODED:
+            self._decoded = _decoded_body(self._content)
+        return self._decoded
+
+
+class APIStatusError(_ResponseError):
+    """The server answered with an error status (4xx or 5xx).
+
+    `retry_after` is the server's retry hint in seconds (`retry-after-ms` or
+    `Retry-After`), when it sent a valid one. `detail` is the `detail` member of
+    the API's JSON error body, or `None` when the body is not that shape.
+    """
+
     detail: object | None
     retry_after: float | None
 
@@ -111,13 +191,19 @@ class APIStatusError(APIError):
         request_id: str | None,
         headers: Mapping[str, str],
         body: bytes,
+        redactor: Redactor = NO_SECRETS,
     ) -> None:
-        super().__init__(message, method=method, url=url)
-        self.status_code = status_code
-        self.request_id = request_id
-        self.headers = headers
-        self.body = body_excerpt(body)
-        self.detail = _detail(body)
+        super().__init__(
+            message,
+            method=method,
+            url=url,
+            status_code=status_code,
+            request_id=request_id,
+            body=body,
+            headers=headers,
+            redactor=redactor,
+        )
+        self.detail = error_detail(self._content)
         self.retry_after = None
 
 
@@ -134,7 +220,7 @@ class PermissionDeniedError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
-    """404 Not Found: no such job or run (or not visible to this key)."""
+    """404 Not Found: no such job or run (or not visible to this key), or a wrong base URL."""
 
 
 class ConflictError(APIStatusError):
@@ -146,8 +232,8 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429 Too Many Requests. Raised at once, without retrying, when ``retry_after``
-    is longer than the client's ``max_retry_after``."""
+    """429 Too Many Requests. Raised at once, without retrying, when `retry_after`
+    is longer than the client's `max_retry_after`."""
 
 
 class InternalServerError(APIStatusError):
@@ -155,38 +241,32 @@ class InternalServerError(APIStatusError):
 
 
 class APIConnectionError(APIError):
-    """No usable response: connection refused or reset, DNS or TLS failure."""
+    """No usable response: connection refused or reset, DNS or TLS failure, a malformed
+    HTTP response."""
 
 
 class APITimeoutError(APIConnectionError):
     """An attempt ran past its deadline (connect, headers and body together)."""
 
 
-class APIResponseValidationError(APIError):
+class RedirectError(APIConnectionError):
+    """A redirect the client does not follow: to another origin (scheme, host, port)
+    than the request's, or one hop too many. `location` is where it pointed."""
+
+    location: str
+
+    def __init__(self, message: str, *, method: str, url: str, location: str) -> None:
+        super().__init__(message, method=method, url=url)
+        self.location = location
+
+
+class APIResponseValidationError(_ResponseError):
     """A successful status with a body that is not the documented shape.
 
-    Raised for bodies that are not JSON, are ``null``, miss a required field or carry a
-    field of the wrong type, and for bodies larger than the configured maximum.
+    Raised for bodies that are not JSON, are `null`, are nested too deeply, miss a
+    required field or carry a field of the wrong type, cannot be decompressed, or are
+    larger than the configured maximum.
     """
-
-    status_code: int
-    request_id: str | None
-    body: str
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        method: str,
-        url: str,
-        status_code: int,
-        request_id: str | None,
-        body: bytes,
-    ) -> None:
-        super().__init__(message, method=method, url=url)
-        self.status_code = status_code
-        self.request_id = request_id
-        self.body = body_excerpt(body)
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -207,12 +287,28 @@ def status_error_class(status: int) -> type[APIStatusError]:
     return _STATUS_ERRORS.get(status, APIStatusError)
 
 
-def _detail(body: bytes) -> object | None:
-    """The ``detail`` member of a JSON error body (FastAPI's convention), if any."""
+def error_detail(body: bytes) -> object | None:
+    """The `detail` member of a JSON error body (FastAPI's convention), if any."""
     if not body.lstrip().startswith(b"{"):
         return None
-    try:
-        decoded: object = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        return None
+    decoded = _decoded_json(body)
     return cast("dict[str, object]", decoded).get("detail") if isinstance(decoded, dict) else None
+
+
+def _decoded_json(body: bytes) -> object:
+    """`body` decoded as JSON, or `_UNDECODED` when it is not JSON (or too deeply nested)."""
+    try:
+        return msgspec.json.decode(body)
+    except (msgspec.DecodeError, RecursionError):
+        return _UNDECODED
+
+
+def _decoded_body(body: bytes) -> object:
+    decoded = _decoded_json(body)
+    return body.decode("utf-8", errors="replace").strip() if decoded is _UNDECODED else decoded
+
+
+def _redacted_headers(headers: Mapping[str, str], redactor: Redactor) -> Mapping[str, str]:
+    if not redactor or not any(redactor.found_in(value) for value in headers.values()):
+        return headers
+    return CIMultiDictProxy(CIMultiDict((name, redactor.text(value)) for name, value in headers.items()))

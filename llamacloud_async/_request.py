@@ -28,7 +28,7 @@ from ._errors import APIError, APITimeoutError
 from ._ratelimit import RateLimiter
 from ._response import status_error
 from ._retry import RetryEvent
-from ._transport import Reply, Transport
+from ._transport import Reply, Transport, transport_for
 from ._types import NOT_GIVEN, Timeout
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class RequestLoop:
         self.options = options
         self.transports = transports
         """Every HTTP session of this client and its views; ``close()`` closes them all."""
-        self.transport = _transport_for(options, transports)
+        self.transport = transport_for(options, transports)
         self.limiter = limiter
         self.observers = observers
         """Called with each ``RetryEvent``; the list is shared by every view of a client."""
@@ -198,17 +198,6 @@ class RequestLoop:
         """Tell the observers (logging, the retry counter) about a retry."""
         for observer in self.observers:
             observer(event)
-
-
-def _transport_for(options: ClientOptions, transports: list[Transport]) -> Transport:
-    """The session of ``transports`` that fits ``options``, or a new one added to them."""
-    headers = options.headers()
-    for transport in transports:
-        if transport.headers == headers and transport.max_connections == options.max_connections:
-            return transport
-    transport = Transport(headers, max_connections=options.max_connections)
-    transports.append(transport)
-    return transport
 
 
 def _failure(state: RetryCallState) -> BaseException | None:

@@ -1,4 +1,4 @@
-"""Turning a ``Reply`` into a model, a ``RawResponse`` or a typed error."""
+"""Turning a `Reply` into a model, a `RawResponse` or a typed error."""
 
 from __future__ import annotations
 
@@ -7,17 +7,21 @@ from typing import Any, Generic, TypeVar
 import msgspec
 from multidict import CIMultiDictProxy
 
-from ._errors import APIResponseValidationError, APIStatusError, body_excerpt, status_error_class
+from ._errors import APIResponseValidationError, APIStatusError, error_detail, status_error_class
 from ._retry import retry_after
+from ._safetext import clean, excerpt, shorten
 from ._transport import Reply
 
 T = TypeVar("T")
 
 _decoders: dict[type[Any], msgspec.json.Decoder[Any]] = {}
 
+_URL_CHARS = 200
+_REQUEST_ID_CHARS = 64
+
 
 def decoder_for(model: type[T]) -> msgspec.json.Decoder[T]:
-    """The cached JSON decoder for ``model``."""
+    """The cached JSON decoder for `model`."""
     decoder = _decoders.get(model)
     if decoder is None:
         decoder = _decoders[model] = msgspec.json.Decoder(model)
@@ -25,21 +29,31 @@ def decoder_for(model: type[T]) -> msgspec.json.Decoder[T]:
 
 
 def parse(reply: Reply, model: type[T]) -> T:
-    """Decode a 2xx reply's bytes into ``model``, or raise ``APIResponseValidationError``."""
+    """Decode a 2xx reply's bytes into `model`, or raise `APIResponseValidationError`."""
     try:
         return decoder_for(model).decode(reply.content)
     except msgspec.ValidationError as exc:
         problem = f"does not match {model.__name__}: {exc}"
     except msgspec.DecodeError as exc:
         problem = f"is not valid JSON ({exc})"
-    raise APIResponseValidationError(
-        f"{reply.method} {reply.url} returned {reply.status} but the body {problem}; body: "
-        f"{body_excerpt(reply.content)!r}",
+    except RecursionError:
+        problem = "is nested too deeply to decode"
+    raise validation_error(reply, problem)
+
+
+def validation_error(reply: Reply, problem: str) -> APIResponseValidationError:
+    """The error for a 2xx reply whose body `problem` (e.g. "is not valid JSON")."""
+    redactor = reply.redactor
+    return APIResponseValidationError(
+        f"{_described(reply)} but the body {redactor.text(problem)}; "
+        f"body: {excerpt(reply.content, redactor, limit=200)!r}",
         method=reply.method,
         url=reply.url,
         status_code=reply.status,
         request_id=reply.request_id,
         body=reply.content,
+        headers=reply.headers,
+        redactor=redactor,
     )
 
 
@@ -54,17 +68,34 @@ def status_error(reply: Reply) -> APIStatusError:
         request_id=reply.request_id,
         headers=reply.headers,
         body=reply.content,
+        redactor=reply.redactor,
     )
     error.retry_after = retry_after(reply.headers)
     return error
 
 
+def _described(reply: Reply) -> str:
+    """`GET <url> returned 404 (request id …)`, bounded and escaped."""
+    message = f"{reply.method} {shorten(reply.url, _URL_CHARS)} returned {reply.status}"
+    request_id = reply.request_id
+    if request_id:
+        message += f" (request id {shorten(clean(reply.redactor.text(request_id)), _REQUEST_ID_CHARS)})"
+    return message
+
+
 def _status_message(reply: Reply) -> str:
-    message = f"{reply.method} {reply.url} returned {reply.status}"
-    if reply.request_id:
-        message += f" (request id {reply.request_id})"
-    excerpt = body_excerpt(reply.content)
-    return f"{message}: {excerpt}" if excerpt else message
+    message = _described(reply)
+    body = excerpt(reply.content, reply.redactor)
+    if reply.status == 404 and error_detail(reply.content) is None:
+        message += f" with a non-API body: is base_url right? (it is {shorten(_base_url(reply), _URL_CHARS)})"
+        return f"{message}; body: {body}" if body else message
+    return f"{message}: {body}" if body else message
+
+
+def _base_url(reply: Reply) -> str:
+    """The client's base URL, from the reply's URL and the request's relative path."""
+    path = reply.request.path
+    return reply.url[: -len(path)] if path and reply.url.endswith(path) else reply.url
 
 
 class RawResponse(Generic[T]):

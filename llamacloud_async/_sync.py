@@ -18,6 +18,7 @@ from llamacloud_async._config import (
     DEFAULT_RETRY_BACKOFF,
     DEFAULT_TIMEOUT,
     Option,
+    Verify,
 )
 from llamacloud_async._response import RawResponse
 from llamacloud_async._runtime import SyncClient
@@ -52,8 +53,9 @@ class LlamaCloud(SyncClient):
     Args:
         api_key: The API key; defaults to the ``LLAMA_CLOUD_API_KEY`` environment variable.
         base_url: The API's root URL; defaults to ``LLAMA_CLOUD_BASE_URL``, then
-            ``https://api.cloud.llamaindex.ai``. Plain ``http://`` to a host other than
-            loopback warns, because the key would travel unencrypted.
+            ``https://api.cloud.llamaindex.ai`` (an empty variable counts as unset; an
+            empty ``base_url`` is a ``ValueError``). Plain ``http://`` to a host other
+            than loopback warns, because the key would travel unencrypted.
         timeout: Seconds one attempt may take (connect, headers and body together);
             ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
@@ -68,9 +70,17 @@ class LlamaCloud(SyncClient):
             ``None`` for no limit beyond ``timeout`` per attempt.
         default_headers: Extra headers sent with every request.
         max_response_size: The largest response body accepted, in bytes.
-        max_connections: The most connections the session keeps open at once.
+        max_connections: The most connections the session keeps open at once (on each
+            event loop the client is used from).
         rate_limit: Requests per second this client never exceeds, bursts included (for
             a plan's known limit); ``None`` to follow the server's 429s alone.
+        proxy: The proxy every request goes through (``http://`` or ``https://``,
+            credentials allowed); ``None`` follows ``HTTPS_PROXY``, ``HTTP_PROXY`` and
+            ``NO_PROXY``. For ``https://`` APIs the proxy sees only a CONNECT tunnel.
+        verify: How server certificates are checked: ``True`` (the system store, or
+            ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set), a CA bundle file or directory,
+            an ``ssl.SSLContext``, or ``False`` to not check them (warns
+            ``InsecureTLSWarning``).
 
     Raises:
         LlamaCloudError: No API key was given and ``LLAMA_CLOUD_API_KEY`` is not set.
@@ -90,6 +100,8 @@ class LlamaCloud(SyncClient):
     max_response_size = Option[int]()
     max_connections = Option[int]()
     rate_limit = Option[float | None]()
+    proxy = Option[str | None]()
+    verify = Option[Verify]()
 
     def __init__(
         self,
@@ -106,6 +118,8 @@ class LlamaCloud(SyncClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         rate_limit: float | None = None,
+        proxy: str | None = None,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             AsyncLlamaCloud(
@@ -121,6 +135,8 @@ class LlamaCloud(SyncClient):
                 max_response_size=max_response_size,
                 max_connections=max_connections,
                 rate_limit=rate_limit,
+                proxy=proxy,
+                verify=verify,
             )
         )
 
@@ -139,12 +155,14 @@ class LlamaCloud(SyncClient):
         max_response_size: int | NotGiven = NOT_GIVEN,
         max_connections: int | NotGiven = NOT_GIVEN,
         rate_limit: float | NotGiven | None = NOT_GIVEN,
+        proxy: str | NotGiven | None = NOT_GIVEN,
+        verify: Verify | NotGiven = NOT_GIVEN,
     ) -> LlamaCloud:
         """A view of this client with some options changed.
 
         It shares the rate limiter (unless ``rate_limit`` changed) and, unless
-        ``api_key``, ``default_headers`` or ``max_connections`` changed, the HTTP session
-        and its connection pool, so it is cheap:
+        ``api_key``, ``default_headers``, ``max_connections``, ``proxy`` or ``verify``
+        changed, the HTTP session and its connection pool, so it is cheap:
         ``client.with_options(max_retries=5).extraction.runs.get(run_id)``.
         Closing the client or any of its views closes them all.
         """
@@ -162,6 +180,8 @@ class LlamaCloud(SyncClient):
                 max_response_size=max_response_size,
                 max_connections=max_connections,
                 rate_limit=rate_limit,
+                proxy=proxy,
+                verify=verify,
             )
         )
 

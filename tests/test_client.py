@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from llamacloud_async import AsyncLlamaCloud, AuthenticationError, __version__
+from llamacloud_async import AsyncLlamaCloud, AuthenticationError, ClientClosedError, __version__
 from llamacloud_async.testing import FakeLlamaCloud
 
 from .conftest import API_KEY
@@ -57,29 +57,37 @@ async def test_session_is_lazy_and_reuses_one_connection(fake: FakeLlamaCloud) -
 async def test_closed_client_refuses_requests(fake: FakeLlamaCloud) -> None:
     client = AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url)
     await client.close()
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed") as caught:
         await client.extraction.runs.get("run-1")
+    assert isinstance(caught.value, RuntimeError)
 
 
-async def test_using_a_client_from_a_second_event_loop_is_a_clear_error(fake: FakeLlamaCloud) -> None:
-    client = AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url)
-    await client.extraction.runs.get("run-1")
-    errors: list[BaseException] = []
+def test_one_client_serves_two_event_loops_at_the_same_moment() -> None:
+    with FakeLlamaCloud(api_key=API_KEY, latency=0.05).serve_in_thread() as fake:
+        client = AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url)
+        both_running = threading.Barrier(2)
+        results: list[object] = []
 
-    def other_loop() -> None:
-        try:
-            asyncio.run(client.extraction.runs.get("run-2"))
-        except BaseException as exc:
-            errors.append(exc)
+        async def fetch(run_id: str) -> str:
+            both_running.wait(timeout=5)
+            runs = await asyncio.gather(*(client.extraction.runs.get(f"{run_id}-{i}") for i in range(5)))
+            return runs[0].id
 
-    thread = threading.Thread(target=other_loop)
-    thread.start()
-    thread.join()
-    await client.close()
+        def in_its_own_loop(run_id: str) -> None:
+            try:
+                results.append(asyncio.run(fetch(run_id)))
+            except BaseException as exc:
+                results.append(exc)
 
-    assert len(errors) == 1
-    assert isinstance(errors[0], RuntimeError)
-    assert "one client per event loop" in str(errors[0])
+        threads = [threading.Thread(target=in_its_own_loop, args=(name,)) for name in ("a", "b")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        asyncio.run(client.close())
+
+    assert sorted(map(str, results)) == ["a-0", "b-0"]
+    assert len({r.peer for r in fake.requests}) >= 2  # each loop had its own connections
 
 
 def test_client_created_outside_a_loop_works_inside_one() -> None:

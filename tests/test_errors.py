@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import aiohttp
+import msgspec
 import pytest
 from aioresponses import aioresponses
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from llamacloud_async import (
     APIConnectionError,
@@ -15,6 +18,7 @@ from llamacloud_async import (
     AsyncLlamaCloud,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     InternalServerError,
     LlamaCloudError,
@@ -23,8 +27,10 @@ from llamacloud_async import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from llamacloud_async.testing import FakeLlamaCloud
 
 from .conftest import BASE_URL, fixture_json
+from .rawhttp import RawServer, http
 
 RUN_URL = f"{BASE_URL}/api/v1/extraction/runs/r"
 
@@ -60,7 +66,12 @@ async def test_status_maps_to_error_class(
     assert error.status_code == status
     assert error.request_id == "req-42"
     assert error.detail == "nope"
-    assert error.body == '{"detail": "nope"}'
+    assert error.body == {"detail": "nope"}
+    assert error.body_excerpt == '{"detail": "nope"}'
+    assert error.response.status_code == status
+    assert error.response.content == b'{"detail": "nope"}'
+    assert error.response.request_id == "req-42"
+    assert error.response.url == RUN_URL
     assert error.url == RUN_URL
     assert f"returned {status}" in str(error)
     assert "req-42" in str(error)
@@ -74,9 +85,76 @@ async def test_error_body_excerpt_is_bounded(client: AsyncLlamaCloud, mocked: ai
         await client.extraction.runs.get("r")
 
     assert caught.value.detail is None
-    assert caught.value.body.startswith("<html>xxx")
-    assert len(caught.value.body) <= 501
-    assert len(str(caught.value)) < 1000
+    assert caught.value.body_excerpt.startswith("xxx")
+    assert len(caught.value.body_excerpt) <= 300
+    assert len(str(caught.value)) < 500
+    assert caught.value.body == "<html>" + "x" * 100_000 + "</html>"
+
+
+async def test_a_text_error_body_is_the_stripped_text(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
+    mocked.get(RUN_URL, status=500, body="  bad thing\n", content_type="text/plain")
+
+    with pytest.raises(InternalServerError) as caught:
+        await client.extraction.runs.get("r")
+
+    assert caught.value.body == "bad thing"
+    assert caught.value.response.text == "  bad thing\n"
+    assert repr(caught.value.response) == f"<Response [500] {RUN_URL}>"
+
+
+async def test_deeply_nested_json_detail_is_none_not_a_recursion_error() -> None:
+    nested = b"[" * 100_000 + b"]" * 100_000
+    async with (
+        RawServer(
+            lambda _: http(400, {"Content-Type": "application/json"}, b'{"detail": ' + nested + b"}")
+        ) as server,
+        AsyncLlamaCloud(api_key="k", base_url=server.url, max_retries=0) as client,
+    ):
+        with pytest.raises(BadRequestError) as caught:
+            await client.extraction.runs.get("r")
+
+    assert caught.value.detail is None
+    assert isinstance(caught.value.body, str)
+    assert caught.value.body.startswith('{"detail": [[[')
+
+
+async def test_deeply_nested_json_in_a_2xx_body_is_a_validation_error() -> None:
+    run = fixture_json("extraction_run.json")
+    run["data"] = {"deep": "HERE"}
+    nested = msgspec.json.encode(run).replace(b'"HERE"', b'{"a":' * 100_000 + b"1" + b"}" * 100_000)
+    async with (
+        RawServer(lambda _: http(200, {"Content-Type": "application/json"}, nested)) as server,
+        AsyncLlamaCloud(api_key="k", base_url=server.url, max_retries=0) as client,
+    ):
+        with pytest.raises(APIResponseValidationError, match="nested too deeply") as caught:
+            await client.extraction.runs.get("r")
+
+    assert isinstance(caught.value.body, str)
+
+
+async def test_a_404_with_a_non_api_body_asks_whether_base_url_is_right() -> None:
+    async with FakeLlamaCloud() as fake:
+        base_url = f"{fake.base_url}/api/v1"
+        async with AsyncLlamaCloud(api_key="k", base_url=base_url, max_retries=0) as client:
+            with pytest.raises(NotFoundError) as caught:
+                await client.extraction.runs.get("run-1")
+    message = str(caught.value)
+    assert message.startswith(f"GET {base_url}/api/v1/extraction/runs/run-1 returned 404 with a non-API body")
+    assert f"is base_url right? (it is {base_url})" in message
+    assert message.endswith("body: 404: Not Found")
+    assert caught.value.detail is None
+
+
+async def test_a_404_from_the_api_itself_gives_no_base_url_hint(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    mocked.get(RUN_URL, status=404, payload={"detail": "Run not found"})
+
+    with pytest.raises(NotFoundError) as caught:
+        await client.extraction.runs.get("r")
+
+    assert "base_url" not in str(caught.value)
+    assert str(caught.value).endswith('returned 404: {"detail": "Run not found"}')
 
 
 async def test_structured_detail_is_parsed(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
@@ -100,6 +178,7 @@ async def test_connection_failure_is_api_connection_error(
     assert not isinstance(caught.value, APITimeoutError)
     assert "ServerDisconnectedError" in str(caught.value)
     assert isinstance(caught.value.__cause__, aiohttp.ServerDisconnectedError)
+    assert caught.value.__context__ is None
 
 
 async def test_timeout_is_api_timeout_error(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
@@ -132,7 +211,10 @@ async def test_malformed_200_body_raises_validation_error(
     assert problem in str(error)
     assert error.status_code == 200
     assert error.request_id == "req-9"
-    assert error.body == body.decode()
+    assert error.response.content == body
+    assert error.body == (
+        msgspec.json.decode(body) if problem.startswith("does not match") else body.decode()
+    )
     assert "returned 200" in str(error)
 
 
@@ -179,3 +261,32 @@ async def test_oversized_body_error_keeps_a_plain_request_id_header(mocked: aior
         with pytest.raises(APIResponseValidationError, match="max_response_size") as caught:
             await client.extraction.runs.get("r")
     assert caught.value.request_id == "req-plain"
+
+
+async def test_a_response_error_keeps_no_request_headers_in_its_cause(mocked: aioresponses) -> None:
+    secret = "llx-cause-chain-secret-99"
+    info = aiohttp.RequestInfo(
+        URL(RUN_URL), "GET", CIMultiDictProxy(CIMultiDict(Authorization=f"Bearer {secret}")), URL(RUN_URL)
+    )
+    mocked.get(RUN_URL, exception=aiohttp.TooManyRedirects(info, (), status=302, message="loop"))
+    async with AsyncLlamaCloud(api_key=secret, base_url=BASE_URL, max_retries=0) as client:
+        with pytest.raises(APIConnectionError) as caught:
+            await client.extraction.runs.get("r")
+
+    cause = caught.value.__cause__
+    assert isinstance(cause, aiohttp.TooManyRedirects)
+    assert secret not in repr(cause)
+    assert not cause.request_info.headers
+    assert "TooManyRedirects: 302, loop" in str(caught.value)
+
+
+def test_an_error_message_is_escaped_and_bounded() -> None:
+    error = APIConnectionError("bad \x1b[31m\u202e" + "x" * 2000, method="GET", url="u")
+    assert str(error).startswith("bad \\x1b[31m\\u202e")
+    assert len(str(error)) <= 480
+    assert str(error).endswith("…")
+
+
+def test_a_closed_client_error_is_also_a_runtime_error() -> None:
+    assert issubclass(ClientClosedError, LlamaCloudError)
+    assert issubclass(ClientClosedError, RuntimeError)

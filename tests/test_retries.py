@@ -31,7 +31,6 @@ from llamacloud_async.testing import (
     FakeLlamaCloud,
     HTMLError,
     Oversized,
-    Redirect,
     Reset,
     Status,
     Trickle,
@@ -231,17 +230,6 @@ async def test_oversized_streamed_body_is_cut_off_with_bounded_memory(fake: Fake
             await client.extraction.runs.get("run-1")
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mib < 64
-
-
-async def test_redirect_to_another_origin_drops_the_key(fake: FakeLlamaCloud) -> None:
-    async with FakeLlamaCloud() as other:
-        fake.inject(Redirect(f"{other.base_url}/api/v1/extraction/runs/run-1"), times=1)
-        async with client_for(fake) as client:
-            run = await client.extraction.runs.get("run-1")
-        assert run.id == "run-1"
-        (redirected,) = other.requests
-        assert "Authorization" not in redirected.headers
-        assert fake.requests[0].headers["Authorization"] == f"Bearer {API_KEY}"
 
 
 async def test_cancelling_during_backoff_returns_at_once_and_sends_nothing_more(fake: FakeLlamaCloud) -> None:

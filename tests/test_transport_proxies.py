@@ -1,0 +1,128 @@
+"""Proxies: the environment by default, `proxy=` over it; for https only a CONNECT tunnel."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from yarl import URL
+
+from llamacloud_async import APIConnectionError, AsyncLlamaCloud
+from llamacloud_async._request import Request
+from llamacloud_async._transport import Transport
+
+from .conftest import API_KEY, fixture_bytes
+from .forwardproxy import ForwardProxy
+from .rawhttp import RawServer, http
+from .tlscerts import Authority, make_ca
+
+RUN = fixture_bytes("extraction_run.json")
+
+
+def serve_run(_: object) -> bytes:
+    return http(200, {"Content-Type": "application/json"}, RUN)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture
+def tls(tmp_path: Path) -> Authority:
+    return make_ca(tmp_path)
+
+
+@pytest.fixture
+def dead_port() -> Iterator[int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        yield probe.getsockname()[1]
+
+
+async def test_http_proxy_from_the_environment_carries_plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with ForwardProxy() as proxy, RawServer(serve_run) as server:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url) as client:
+            run = await client.extraction.runs.get("run-1")
+    assert run.id
+    assert proxy.heads[0].startswith(f"GET {server.url}/api/v1/extraction/runs/run-1 HTTP/1.1".encode())
+    assert len(server.requests) == 1
+
+
+async def test_no_proxy_sends_the_request_direct(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with ForwardProxy() as proxy, RawServer(serve_run) as server:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url) as client:
+            await client.extraction.runs.get("run-1")
+    assert not proxy.heads
+    assert len(server.requests) == 1
+
+
+async def test_an_https_api_through_a_proxy_is_a_connect_tunnel(
+    monkeypatch: pytest.MonkeyPatch, tls: Authority
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls.ca_file))
+    async with ForwardProxy() as proxy, RawServer(serve_run, ssl_context=tls.server_context) as server:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url) as client:
+            run = await client.extraction.runs.get("run-1")
+    assert run.id
+    assert [head.split(b"\r\n")[0] for head in proxy.heads] == [
+        f"CONNECT 127.0.0.1:{server.port} HTTP/1.1".encode()
+    ]
+    assert API_KEY.encode() not in proxy.seen  # the key only travelled inside TLS
+    assert b"Authorization" not in proxy.seen
+    assert server.requests[0].header_lines("Authorization") == [f"Bearer {API_KEY}"]
+
+
+async def test_proxy_credentials_go_to_the_proxy_and_never_into_errors(
+    monkeypatch: pytest.MonkeyPatch, dead_port: int
+) -> None:
+    password = "proxy-password-4411"
+    async with ForwardProxy() as proxy, RawServer(serve_run) as server:
+        monkeypatch.setenv("HTTP_PROXY", f"http://user:{password}@127.0.0.1:{proxy.port}")
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url) as client:
+            await client.extraction.runs.get("run-1")
+    (head,) = proxy.heads
+    assert b"\r\nProxy-Authorization: Basic dXNlcjpwcm94eS1wYXNzd29yZC00NDEx\r\n" in head
+    assert head.count(b"Proxy-Authorization") == 1
+
+    monkeypatch.setenv("HTTP_PROXY", f"http://user:{password}@127.0.0.1:{dead_port}")
+    async with AsyncLlamaCloud(api_key=API_KEY, base_url="http://127.0.0.1:9", max_retries=0) as client:
+        with pytest.raises(APIConnectionError) as caught:
+            await client.extraction.runs.get("run-1")
+    shown = f"{caught.value!s} {caught.value!r} {caught.value.__cause__!r}"
+    assert password not in shown
+    assert "ClientProxyConnectionError" in str(caught.value)
+
+
+async def test_the_proxy_option_beats_the_environment_in_the_transport(
+    monkeypatch: pytest.MonkeyPatch, dead_port: int
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{dead_port}")
+    async with ForwardProxy() as proxy, RawServer(serve_run) as server:
+        transport = Transport({"Authorization": f"Bearer {API_KEY}"}, max_connections=1, proxy=proxy.url)
+        url = URL(f"{server.url}/api/v1/extraction/runs/run-1")
+        reply = await transport.send(Request("GET", url.path), url, 5.0, 1_000_000)
+        await transport.close()
+    assert reply.status == 200
+    assert len(proxy.heads) == 1
+
+
+async def test_the_proxy_option_beats_the_environment(
+    monkeypatch: pytest.MonkeyPatch, dead_port: int
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{dead_port}")
+    async with (
+        ForwardProxy() as proxy,
+        RawServer(serve_run) as server,
+        AsyncLlamaCloud(api_key=API_KEY, base_url=server.url, proxy=proxy.url) as client,
+    ):
+        await client.extraction.runs.get("run-1")
+    assert len(proxy.heads) == 1
