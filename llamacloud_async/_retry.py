@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ._errors import APIConnectionError, APIStatusError
+from ._errors import APIConnectionError, APIStatusError, RedirectError
 
 if TYPE_CHECKING:
     from ._request import Request
@@ -80,6 +80,8 @@ class RetryPolicy:
             return error.status_code in RETRYABLE_STATUSES or (
                 self.retry_on_conflict and error.status_code == 409
             )
+        if isinstance(error, RedirectError):  # refused by policy: every attempt would be too
+            return False
         if isinstance(error, APIConnectionError):
             return not isinstance(error.__cause__, _not_retryable_causes())
         return False

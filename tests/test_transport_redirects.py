@@ -48,6 +48,18 @@ async def test_a_redirect_to_another_origin_is_not_followed_and_names_it(fake: F
     assert caught.value.location == f"{other.base_url}/api/v1/extraction/runs/run-1"
 
 
+async def test_a_refused_redirect_is_not_retried(fake: FakeLlamaCloud) -> None:
+    async with FakeLlamaCloud() as other:
+        fake.inject(Redirect(f"{other.base_url}/api/v1/extraction/runs/run-1"), times=None)
+        async with AsyncLlamaCloud(
+            api_key=API_KEY, base_url=fake.base_url, max_retries=3, retry_backoff=0.01
+        ) as client:
+            with pytest.raises(RedirectError) as caught:
+                await client.extraction.runs.get("run-1")
+    assert caught.value.attempts == 1
+    assert len(fake.requests) == 1
+
+
 @pytest.mark.parametrize(
     "location",
     ["https://127.0.0.1:{port}/x", "http://localhost:{port}/x", "http://127.0.0.1:1/x", "//127.0.0.2:9/x"],
