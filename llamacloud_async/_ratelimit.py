@@ -1,7 +1,11 @@
 """The one owner of "the server is busy": a client-wide adaptive rate limiter.
 
 Written here because botocore's adaptive limiter (the model for this one) is not usable
-outside botocore, and no library in our dependencies paces an asyncio client.
+outside botocore, and no library in our dependencies paces an asyncio client. It also
+differs from botocore's: botocore cuts to 0.7x of its measured *send* rate at every 429
+(for an API answering in a millisecond that is ten times the limit, and in-flight 429s
+cut again and again), and its bucket holds a second's worth of sends; this one measures
+what the server *accepts*, cuts once per measurement, and saves up no burst.
 
 It is off until the server first answers 429, and costs the request path one attribute
 check per request while off. From then on every send takes
@@ -10,12 +14,18 @@ FIFO queue that a single pacer task releases at the rate of the moment (O(1) per
 waiter, in order, and a changed rate applies to those already waiting), and the rate
 follows what the server *accepts*:
 
-- it measures the accepted rate in short windows; two of three windows where 429s were
-  more than 8 % of the answers were sent above the server's limit, so what they
-  accepted *is* the limit, and the rate is set a little under it (a burst of 429s from
-  one moment counts once; sporadic 429s lower nothing);
-- after a quiet window it probes upward: slowly near the rate where it was last
-  throttled, quickly once well past it, so a raised limit is found within seconds;
+- it measures the limit where the server is known to be at it: between two 429s the
+  server's bucket was empty at both ends, so what it accepted in between, over the
+  time between them, *is* its limit, whatever burst it had saved up before. Once the
+  recent answers hold significantly more than 8 % 429s (a one-sided test, so sporadic
+  429s lower nothing), the rate is set 5 % under the limit so measured. The first cut
+  comes after a few answers and errs high, and the next stretch refines it; answers
+  that come in lumps (every sender waiting out the same backoff) give no stretch to
+  measure, so the rate the window accepted is taken as a floor to climb from;
+- after a window without a throttled verdict it probes upward, CUBIC-like: fast far
+  below the limit last measured, slowly just under it, and past it slowly at first,
+  faster the longer no 429 comes (a burst the server saved up is spent before the
+  rate climbs far), so a raised limit is found within a few seconds;
 - a retry hint delays only the request that got it (the request loop sleeps it): one
   unlucky request never pauses the others, while many agreeing 429s lower the rate for
   every sender, which is how sustained throttling slows everything;
@@ -35,27 +45,43 @@ from collections.abc import Awaitable, Callable
 from ._errors import RateLimitError
 
 WINDOW = 0.2
-"""Seconds per measuring window of the accepted rate."""
-BELOW_ACCEPTED = 0.95
-"""After a 429, the allowed rate as a share of the accepted rate just measured."""
+"""Seconds per measuring window: probing steps once a window, and a window without a
+429 ends a throttled episode."""
+BELOW_LIMIT = 0.95
+"""After a cut, the allowed rate as a share of the limit just measured."""
+OVER_LIMIT_SHARE = 0.08
+"""The share of 429s an episode must significantly exceed to count as over the server's
+limit: sporadic 429s (an unlucky request, a flaky proxy) lower nothing."""
+SIGNIFICANCE = 2.0
+"""How many standard deviations above ``OVER_LIMIT_SHARE`` an episode's 429s must be."""
+MIN_THROTTLED = 4
+MIN_ANSWERS = 64
+"""429s, and answers, the recent windows need before they may count as over the limit."""
+MIN_MEASURED = 8
+"""Accepted answers between two 429s needed to measure the limit."""
+FIRST_MEASURED = 2
+"""The same for the first cut, which stops a client sending unpaced."""
 SLOW_PROBE = 1.03
-"""Growth per quiet window near the rate last throttled (``FAST_PROBE_BELOW`` to
-``FAST_PROBE_ABOVE`` of it): the plateau of CUBIC's curve."""
+"""Growth per window from just under the last measured limit up to it."""
 FAST_PROBE = 1.25
-"""Growth per quiet window away from it: well below (recovering from a deep cut), or
-well above (the limit has evidently been raised)."""
+"""Growth per window well below the last measured limit, and the fastest growth above it."""
 FAST_PROBE_BELOW = 0.9
-FAST_PROBE_ABOVE = 1.08
+START_PROBE = 2.0
+"""Growth per window while no limit has been measured (TCP's slow start)."""
+ABOVE_PROBE = 0.02
+"""Growth per window just past the last measured limit; it doubles every ``ABOVE_DOUBLING``
+seconds spent above it, so a server's saved-up burst is spent before the rate climbs fast,
+while a raised limit is still found within seconds."""
+ABOVE_DOUBLING = 0.4
 QUIET_OFF = 60.0
 """Seconds without a 429 after which the adaptive part switches off."""
 LATE_TOLERANCE = 0.002
 """Seconds a slot may be taken late and still keep the schedule (timers fire up to ~1 ms
 late), which is also the most credit an idle limiter keeps."""
-OVER_LIMIT_SHARE = 0.08
-"""The share of a window's responses that must be 429s for it to count as over the
-server's limit: sporadic 429s (an unlucky request, a flaky proxy) lower nothing."""
+MAX_PAUSE = 0.05
+"""Seconds without an answer that end a measuring stretch (or three paced intervals)."""
 MAX_CUT = 0.25
-"""The deepest cut of the rate one window may make."""
+"""The deepest cut of the rate one measurement may make."""
 MIN_RATE = 1.0
 
 
@@ -78,17 +104,26 @@ class RateLimiter:
         self.throttled = 0
         """429 responses met."""
         self._learned: float | None = None
-        self._throttled_at = 0.0
-        """The rate that was throttled at the last cut (CUBIC's W_max)."""
+        self._ceiling = 0.0
+        """The limit measured at the last cut (CUBIC's W_max)."""
+        self._above_since: float | None = None
+        """When the probe last rose past ``_ceiling``."""
         self._next_slot = 0.0
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._pacer: asyncio.Task[None] | None = None
         self._window_end = 0.0
-        self._window_accepted = 0
         self._window_throttled = 0
-        self._over_windows = 0
+        self._window_answers = 0
+        self._recent_throttled = 0.0
+        self._recent_answers = 0.0
+        """429s and answers of the closed windows, each window weighing half the next."""
+        self._anchor: float | None = None
+        """The time of a 429 that starts a measuring stretch (the server's bucket was
+        empty then), or ``None`` outside a throttled stretch."""
+        self._accepted_since_anchor = 0
+        self._last_answer = 0.0
+        self._measured_in_window = False
         self._last_throttle = 0.0
-        self._cut_at = float("-inf")
 
     def set_rate_limit(self, rate_limit: float | None) -> None:
         """Change the fixed cap (``None`` for none)."""
@@ -153,59 +188,115 @@ class RateLimiter:
         applies a longer one to other requests.
         """
         if not isinstance(error, RateLimitError):
-            if error is None and self.enabled:
-                self._window_accepted += 1
-                self._roll(self._clock())
+            if self.enabled:
+                now = self._clock()
+                self._answered(now)
+                self._window_answers += 1
+                self._accepted_since_anchor += 1
+                self._roll(now)
             return
         now = self._clock()
         self.throttled += 1
-        self._last_throttle = now
         if not self.enabled:  # the first 429: start measuring
             self.enabled = True
             self._window_end = now + WINDOW
         else:
+            self._answered(now)
             self._roll(now)
+        self._throttle(now)
+
+    def _answered(self, now: float) -> None:
+        """A pause in the answers (every sender waiting out a backoff) lets the server's
+        bucket fill, so a measuring stretch must not span one."""
+        if now - self._last_answer > max(MAX_PAUSE, 3.0 / (self._learned or 1e9)):
+            self._anchor = None
+        self._last_answer = now
+
+    def _throttle(self, now: float) -> None:
+        """Count a 429; cut once the recent answers are clearly over the limit."""
+        self._last_throttle = now
         self._window_throttled += 1
+        self._window_answers += 1
+        anchor = self._anchor
+        if anchor is None:
+            self._anchor, self._accepted_since_anchor = now, 0
+            return
+        measured = self._accepted_since_anchor
+        first = self._learned is None
+        if measured < (FIRST_MEASURED if first else MIN_MEASURED):
+            return
+        span = max(now - anchor, 1e-3)
+        if span >= WINDOW:  # the next measurement starts here, so a changed limit shows
+            self._anchor, self._accepted_since_anchor = now, 0
+        if not self._over_limit():
+            return
+        self._measured_in_window = True
+        # The server's bucket was empty at the anchor and is empty now: what it accepted
+        # in between is its limit, whatever burst it had saved up before. The first cut
+        # comes early, from a few answers, and errs high: a next stretch refines it.
+        self._cut((measured + first) / span, measured=True)
+
+    def _cut(self, limit: float, *, measured: bool) -> None:
+        """Pace a little under ``limit``; never raise the rate here. An unmeasured limit
+        (the accepted rate of a window) is a floor, so the probe climbs fast from it."""
+        target = BELOW_LIMIT * limit
+        if self._learned is not None:
+            if target >= self._learned:
+                return
+            target = max(target, MAX_CUT * self._learned)  # one odd stretch cannot collapse it
+        self._learned = max(MIN_RATE, target)
+        self._ceiling = limit if measured else 0.0
+        self._above_since = None
+
+    def _over_limit(self) -> bool:
+        """Whether the recent 429s are significantly more than sporadic ones."""
+        throttled = self._recent_throttled + self._window_throttled
+        answers = self._recent_answers + self._window_answers
+        if throttled < MIN_THROTTLED or answers < MIN_ANSWERS:
+            return False
+        expected = OVER_LIMIT_SHARE * answers
+        spread = (OVER_LIMIT_SHARE * (1 - OVER_LIMIT_SHARE) * answers) ** 0.5
+        return throttled - expected > SIGNIFICANCE * spread
 
     def _roll(self, now: float) -> None:
-        """Close the measuring window once it has ended: after a window with a 429, the
-        rate it accepted is the server's limit; after a quiet one, probe upward."""
+        """Close the window once it has ended: a window without a 429 ends the throttled
+        stretch, and unless the recent answers are over the limit the rate probes upward."""
         if now < self._window_end:
             return
         elapsed = WINDOW + now - self._window_end
-        accepted = self._window_accepted / elapsed
-        throttled = self._window_throttled
-        over = throttled >= 2 and throttled > OVER_LIMIT_SHARE * (throttled + self._window_accepted)
-        self._over_windows = (self._over_windows << 1 | over) & 0b111
-        if over:
-            # Two of the last three windows: sustained, not a chance cluster of sporadic
-            # 429s; and not the 429s of what was sent just before the last cut.
-            if self._over_windows.bit_count() >= 2 and now - self._cut_at >= 1.5 * WINDOW:
-                self._cut(accepted, now)
-        elif throttled == 0 and self._learned is not None:
-            near = (
-                FAST_PROBE_BELOW * self._throttled_at
-                <= self._learned
-                <= FAST_PROBE_ABOVE * self._throttled_at
-            )
-            self._learned *= (SLOW_PROBE if near else FAST_PROBE) ** min(elapsed / WINDOW, 4.0)
+        over = self._window_throttled > 0 and self._over_limit()
+        if over and not self._measured_in_window:
+            # Over the limit with no stretch to measure it by (the senders all waited out
+            # a backoff together, so the answers came in lumps): pace at what the window
+            # accepted, which spreads the sends out so that the next stretch measures.
+            self._cut((self._window_answers - self._window_throttled) / WINDOW, measured=False)
+        elif self._window_throttled == 0:
+            self._anchor = None
+        if self._learned is not None and not over:
+            self._learned *= self._growth(now) ** min(elapsed / WINDOW, 4.0)
+        self._measured_in_window = False
+        self._recent_throttled = self._recent_throttled / 2 + self._window_throttled
+        self._recent_answers = self._recent_answers / 2 + self._window_answers
         self._window_end = now + WINDOW
-        self._window_accepted = 0
-        self._window_throttled = 0
+        self._window_throttled = self._window_answers = 0
         if now - self._last_throttle > QUIET_OFF:
-            self._switch_off(now)
+            self._switch_off()
 
-    def _cut(self, accepted: float, now: float) -> None:
-        """Set the rate a little under ``accepted``, the limit a throttled window met."""
-        target = BELOW_ACCEPTED * accepted
-        if self._learned is not None:  # one odd window cannot collapse the rate
-            target = max(target, MAX_CUT * self._learned)
-            self._throttled_at = accepted
-        else:  # the first window after a burst of 429s says little: probe fast from it
-            self._throttled_at = 0.0
-        self._learned = max(MIN_RATE, target)
-        self._cut_at = now
+    def _growth(self, now: float) -> float:
+        """The probe's growth per window: CUBIC's shape around the last measured limit."""
+        assert self._learned is not None
+        if not self._ceiling:
+            return START_PROBE
+        if self._learned < FAST_PROBE_BELOW * self._ceiling:
+            return FAST_PROBE
+        if self._learned < self._ceiling:
+            self._above_since = None
+            return SLOW_PROBE
+        if self._above_since is None:
+            self._above_since = now
+        return min(FAST_PROBE, 1 + ABOVE_PROBE * 2 ** ((now - self._above_since) / ABOVE_DOUBLING))
 
-    def _switch_off(self, now: float) -> None:
+    def _switch_off(self) -> None:
         self.enabled = self.rate_limit is not None
         self._learned = None
+        self._anchor = None
