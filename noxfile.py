@@ -37,9 +37,11 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks against the official SDK and the raw aiohttp + msgspec floor."""
+    """Benchmarks against the official SDK and the raw aiohttp + msgspec floor, then
+    bulk fetch against a server that pushes back (rate limits, faults, down, wrong key)."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "benchmarks.run", *session.posargs)
+    session.run("python", "-m", "benchmarks.throttling")
 
 
 @nox.session
