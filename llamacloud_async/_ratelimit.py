@@ -106,6 +106,8 @@ class RateLimiter:
         self._learned: float | None = None
         self._ceiling = 0.0
         """The limit measured at the last cut (CUBIC's W_max)."""
+        self._exact = False
+        """Whether ``_ceiling`` was measured over enough answers to probe slowly near it."""
         self._above_since: float | None = None
         """When the probe last rose past ``_ceiling``."""
         self._next_slot = 0.0
@@ -121,6 +123,9 @@ class RateLimiter:
         """The time of a 429 that starts a measuring stretch (the server's bucket was
         empty then), or ``None`` outside a throttled stretch."""
         self._accepted_since_anchor = 0
+        self._anchor_paced = False
+        """Whether sends were paced when the stretch began: only then do they keep the
+        server's bucket empty throughout, and the measurement is exact."""
         self._last_answer = 0.0
         self._measured_in_window = False
         self._last_throttle = 0.0
@@ -220,32 +225,37 @@ class RateLimiter:
         anchor = self._anchor
         if anchor is None:
             self._anchor, self._accepted_since_anchor = now, 0
+            self._anchor_paced = self._learned is not None
             return
         measured = self._accepted_since_anchor
         first = self._learned is None
         if measured < (FIRST_MEASURED if first else MIN_MEASURED):
             return
         span = max(now - anchor, 1e-3)
+        paced = self._anchor_paced
         if span >= WINDOW:  # the next measurement starts here, so a changed limit shows
             self._anchor, self._accepted_since_anchor = now, 0
+            self._anchor_paced = self._learned is not None
         if not self._over_limit():
             return
         self._measured_in_window = True
         # The server's bucket was empty at the anchor and is empty now: what it accepted
         # in between is its limit, whatever burst it had saved up before. The first cut
         # comes early, from a few answers, and errs high: a next stretch refines it.
-        self._cut((measured + first) / span, measured=True)
+        self._cut((measured + first) / span, exact=paced and measured >= MIN_MEASURED)
 
-    def _cut(self, limit: float, *, measured: bool) -> None:
-        """Pace a little under ``limit``; never raise the rate here. An unmeasured limit
-        (the accepted rate of a window) is a floor, so the probe climbs fast from it."""
+    def _cut(self, limit: float, *, exact: bool, floor: bool = False) -> None:
+        """Pace a little under ``limit``; never raise the rate here. Until a limit is
+        ``exact`` (measured over enough answers) the probe climbs fast from it, and from
+        a ``floor`` (the accepted rate of a window) faster still."""
         target = BELOW_LIMIT * limit
         if self._learned is not None:
             if target >= self._learned:
                 return
             target = max(target, MAX_CUT * self._learned)  # one odd stretch cannot collapse it
         self._learned = max(MIN_RATE, target)
-        self._ceiling = limit if measured else 0.0
+        self._ceiling = 0.0 if floor else limit
+        self._exact = exact
         self._above_since = None
 
     def _over_limit(self) -> bool:
@@ -269,7 +279,7 @@ class RateLimiter:
             # Over the limit with no stretch to measure it by (the senders all waited out
             # a backoff together, so the answers came in lumps): pace at what the window
             # accepted, which spreads the sends out so that the next stretch measures.
-            self._cut((self._window_answers - self._window_throttled) / WINDOW, measured=False)
+            self._cut((self._window_answers - self._window_throttled) / WINDOW, exact=False, floor=True)
         elif self._window_throttled == 0:
             self._anchor = None
         if self._learned is not None and not over:
@@ -287,7 +297,7 @@ class RateLimiter:
         assert self._learned is not None
         if not self._ceiling:
             return START_PROBE
-        if self._learned < FAST_PROBE_BELOW * self._ceiling:
+        if not self._exact or self._learned < FAST_PROBE_BELOW * self._ceiling:
             return FAST_PROBE
         if self._learned < self._ceiling:
             self._above_since = None
