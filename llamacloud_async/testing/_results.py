@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["ResultFor", "result_for"]
 
@@ -36,22 +36,28 @@ def result_for(file_input: str, configuration: Mapping[str, Any]) -> dict[str, A
     return [_object(schema, f"{file_input}/{target}/{i}", 0) for i in range(count)]
 
 
-def _object(schema: Any, seed: str, depth: int) -> dict[str, Any]:
-    properties: Any = schema.get("properties") if isinstance(schema, Mapping) else None
-    if not isinstance(properties, Mapping):
+def _mapping(value: object) -> Mapping[str, Any] | None:
+    return cast("Mapping[str, Any]", value) if isinstance(value, Mapping) else None
+
+
+def _object(schema: object, seed: str, depth: int) -> dict[str, Any]:
+    properties = _mapping((_mapping(schema) or {}).get("properties"))
+    if properties is None:
         return {}
-    return {str(name): _value(sub, f"{seed}.{name}", depth + 1) for name, sub in properties.items()}  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+    return {str(name): _value(sub, f"{seed}.{name}", depth + 1) for name, sub in properties.items()}
 
 
-def _value(schema: Any, seed: str, depth: int) -> Any:
-    if not isinstance(schema, Mapping):
+def _value(value: object, seed: str, depth: int) -> Any:
+    schema = _mapping(value)
+    if schema is None:
         return None
-    if "enum" in schema and isinstance(schema["enum"], list) and schema["enum"]:
-        choices: list[Any] = schema["enum"]
-        return choices[_number(seed) % len(choices)]
-    kind: Any = schema.get("type")
+    choices: object = schema.get("enum")
+    if isinstance(choices, list) and choices:
+        options = cast("list[Any]", choices)
+        return options[_number(seed) % len(options)]
+    kind: object = schema.get("type")
     if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)  # pyright: ignore[reportUnknownVariableType]
+        kind = next((k for k in cast("list[Any]", kind) if k != "null"), None)
     if kind == "object" or (kind is None and "properties" in schema):
         return _object(schema, seed, depth) if depth < _MAX_DEPTH else {}
     if kind == "array":
