@@ -291,12 +291,17 @@ class FakeLlamaCloud:
                 hint = {"retry-after-ms": str(wait)} if self.retry_after else {}
                 return _json(429, {"detail": "Rate limit exceeded"}, hint)
             fault = self._fault_for(route, id_)
-            if isinstance(fault, AfterProcessing):
-                return await _apply(fault.fault, request, _body_of(await answer(request, id_)))
             if isinstance(fault, Delay):
                 await asyncio.sleep(fault.seconds)
-            elif isinstance(fault, CloseMidBody | TruncatedJSON | Trickle):
-                return await _apply(fault, request, _body_of(await answer(request, id_)))
+            elif isinstance(fault, AfterProcessing | CloseMidBody | TruncatedJSON | Trickle):
+                # These need the answer: processing happens, then the fault.
+                response = await answer(request, id_)
+                after = fault.fault if isinstance(fault, AfterProcessing) else fault
+                if not isinstance(after, Delay):
+                    return await _apply(after, request, _body_of(response))
+                await asyncio.sleep(after.seconds)
+                response.headers.update(_request_id())
+                return response
             elif fault is not None:
                 return await _apply(fault, request, lambda: None)
             response = await answer(request, id_)
