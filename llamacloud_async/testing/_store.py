@@ -219,4 +219,6 @@ def _matches(rule: Predicate | None, request: JobRequest) -> bool:
         return False
     if callable(rule):
         return rule(request)
+    if isinstance(rule, str):
+        return request.file_input == rule
     return request.file_input in rule
