@@ -69,8 +69,11 @@ async def test_a_failed_item_has_no_value_reading_it_raises_the_item_s_error(fak
     async with client_for(fake) as client:
         results = [r async for r in client.extraction.runs.get_many(["run-1", "run-gone"], ordered=True)]
     fetched, failed = results
-    assert fetched.ok and fetched.value.id == "run-1" and fetched.unwrap() is fetched.value
-    assert not failed.ok and isinstance(failed.error, NotFoundError)
+    assert fetched.ok
+    assert fetched.value.id == "run-1"
+    assert fetched.unwrap() is fetched.value
+    assert not failed.ok
+    assert isinstance(failed.error, NotFoundError)
     with pytest.raises(NotFoundError) as caught:
         _ = failed.value
     assert caught.value is failed.error
