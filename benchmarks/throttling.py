@@ -198,7 +198,7 @@ def scenarios(count: int, phase: float) -> list[Scenario]:
         for latency in (0.0, 0.02):
             server: dict[str, object] = {"rate_limit": LIMIT, "latency": latency, "record": False}
             if not hinted:
-                server["bare_429"] = True
+                server["retry_after"] = False
             name = f"{'hinted' if hinted else 'bare'} 429s, {latency * 1000:.0f} ms latency"
             found.append(Scenario(name, server, count))
     for latency in (0.0, 0.02):
