@@ -30,8 +30,11 @@ from ._faults import (
     Trickle,
     TruncatedJSON,
 )
+from ._files import FileStore
 
-Route = Literal["extract", "result", "run", "run-by-job"]
+Route = Literal["extract", "result", "run", "run-by-job", "files", "file"]
+"""What faults can target: the four reads, ``"files"`` (upload and list) and ``"file"``
+(``/api/v1/beta/files/{id}`` and its ``/content``)."""
 
 ROUTES: dict[Route, str] = {
     "extract": "/api/v2/extract/{id}",
@@ -138,6 +141,8 @@ class FakeLlamaCloud:
         self._seeded: dict[tuple[Route, str], bytes] = {}
         self._rules: list[_Rule] = []
         self._runner: web.AppRunner | None = None
+        self.files = FileStore()
+        """Uploaded files: ``fake.files.uploads_by_sha256`` counts each content's uploads."""
 
     @property
     def base_url(self) -> str:
@@ -172,6 +177,7 @@ class FakeLlamaCloud:
         app = web.Application()
         for route, path in ROUTES.items():
             app.router.add_get(path, self._handler(route))
+        self.files.register(app, self)
         self._runner = web.AppRunner(
             app, access_log=None, handle_signals=False, handler_cancellation=True, shutdown_timeout=1.0
         )
@@ -209,29 +215,37 @@ class FakeLlamaCloud:
     ) -> None:
         await self.close()
 
+    async def gate(self, request: web.Request, route: Route, id_: str) -> web.StreamResponse | None:
+        """Record ``request``, then the answer that stops it before its route's handler
+        (a wrong key, the rate limit), or ``None`` to go on, after the latency."""
+        if self.record:
+            self.requests.append(
+                RecordedRequest(
+                    request.method,
+                    request.path,
+                    list(request.query.items()),
+                    dict(request.headers),
+                    route,
+                    id_,
+                    _peer(request),
+                    time.monotonic(),
+                )
+            )
+        if self.api_key is not None and request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return _json(401, {"detail": "Invalid API key"})
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        wait = self._rate_limited()
+        if wait is not None:
+            return _json(429, {"detail": "Rate limit exceeded"}, {"retry-after-ms": str(wait)})
+        return None
+
     def _handler(self, route: Route) -> Callable[[web.Request], Any]:
         async def handle(request: web.Request) -> web.StreamResponse:
             id_ = request.match_info["id"]
-            if self.record:
-                self.requests.append(
-                    RecordedRequest(
-                        request.method,
-                        request.path,
-                        list(request.query.items()),
-                        dict(request.headers),
-                        route,
-                        id_,
-                        _peer(request),
-                        time.monotonic(),
-                    )
-                )
-            if self.api_key is not None and request.headers.get("Authorization") != f"Bearer {self.api_key}":
-                return _json(401, {"detail": "Invalid API key"})
-            if self.latency:
-                await asyncio.sleep(self.latency)
-            wait = self._rate_limited()
-            if wait is not None:
-                return _json(429, {"detail": "Rate limit exceeded"}, {"retry-after-ms": str(wait)})
+            refused = await self.gate(request, route, id_)
+            if refused is not None:
+                return refused
             fault = self._fault_for(route, id_)
             if fault is not None and not isinstance(fault, Delay):
                 return await _apply(fault, request, lambda: self._body(route, id_))
