@@ -27,6 +27,7 @@ from ._retry import RetryCounter, log_retry
 from ._types import NOT_GIVEN, NotGiven
 from .resources.extract import AsyncExtractResource
 from .resources.extraction import AsyncExtractionResource
+from .resources.files import AsyncFilesResource
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -196,6 +197,11 @@ class AsyncLlamaCloud:
     def extraction(self) -> AsyncExtractionResource:
         """The v1 extraction API: ``client.extraction.jobs`` and ``client.extraction.runs``."""
         return AsyncExtractionResource(self)
+
+    @cached_property
+    def files(self) -> AsyncFilesResource:
+        """Uploaded files: ``client.files.create(file=path, purpose="extract")``."""
+        return AsyncFilesResource(self)
 
     async def close(self) -> None:
         """Close the HTTP session. The client cannot be used afterwards."""

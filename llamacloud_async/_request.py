@@ -34,6 +34,8 @@ from ._types import NOT_GIVEN, Timeout
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
+    from ._upload import Upload
+
 log = logging.getLogger("llamacloud_async")
 
 
@@ -47,8 +49,8 @@ class Request(msgspec.Struct, frozen=True, gc=False):
     """Seconds for each attempt; ``NOT_GIVEN`` for the client's ``timeout``."""
     headers: Mapping[str, str] | None = None
     """Headers of this call, on top of the client's."""
-    body: bytes | None = None
-    """The JSON body, already encoded."""
+    body: bytes | Upload | None = None
+    """The JSON body, already encoded, or an ``Upload`` streamed anew by each attempt."""
     idempotent: bool = True
     """Whether sending it twice is harmless, so any transient failure may be retried."""
     idempotency_key: str | None = None

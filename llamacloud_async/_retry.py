@@ -3,7 +3,8 @@
 An idempotent request (every GET) is retried after connection errors, timeouts, 408,
 429 and 5xx gateway statuses; other 4xx, bad bodies and TLS failures are not retried.
 A request that is not idempotent is retried blindly only when the failure proves the
-server never processed it: a 429, or a connection that was never made. The server's
+server never processed it: a 429, a connection that was never made, or one that failed
+before the request's body was sent to its end. The server's
 hint (``retry-after-ms``, then ``Retry-After`` in seconds or as an HTTP date) wins over
 the exponential backoff, up to ``max_retry_after``; a longer hint gives up at once.
 """
@@ -46,10 +47,12 @@ def _not_retryable_causes() -> tuple[type[BaseException], ...]:
 
 @cache
 def _never_sent_causes() -> tuple[type[BaseException], ...]:
-    """Failures that prove the request never reached the server."""
+    """Failures that prove the server never had the whole request."""
     import aiohttp
 
-    return (aiohttp.ClientConnectorError, ConnectionRefusedError)
+    from ._upload import BodyNotSent
+
+    return (aiohttp.ClientConnectorError, ConnectionRefusedError, BodyNotSent)
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,13 @@ from llamacloud_async._config import (
 )
 from llamacloud_async._response import RawResponse
 from llamacloud_async._runtime import SyncClient
-from llamacloud_async._types import NOT_GIVEN, NotGiven, Timeout
+from llamacloud_async._types import NOT_GIVEN, FileTypes, NotGiven, Timeout
 from llamacloud_async.bulk import BulkOptions, BulkResult
 from llamacloud_async.types.extract_v2 import ExtractV2Job
 from llamacloud_async.types.extraction_v1 import ExtractRun, JobGetResultResponse
+from llamacloud_async.types.file_create_response import FileCreateResponse
+from llamacloud_async.types.file_retrieve_response import FileRetrieveResponse
+from llamacloud_async.types.presigned_url import PresignedURL
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -34,6 +37,7 @@ __all__ = [
     "ExtractResource",
     "ExtractResourceWithRawResponse",
     "ExtractionResource",
+    "FilesResource",
     "JobsResource",
     "JobsResourceWithRawResponse",
     "LlamaCloud",
@@ -196,6 +200,11 @@ class LlamaCloud(SyncClient):
     def extraction(self) -> ExtractionResource:
         """The v1 extraction API: ``client.extraction.jobs`` and ``client.extraction.runs``."""
         return ExtractionResource(self)
+
+    @cached_property
+    def files(self) -> FilesResource:
+        """Uploaded files: ``client.files.create(file=path, purpose="extract")``."""
+        return FilesResource(self)
 
 
 class ExtractResource:
@@ -719,4 +728,155 @@ class RunsResourceWithRawResponse:
                 timeout=timeout,
                 **options,
             )
+        )
+
+
+class FilesResource:
+    """Files uploaded for parsing, extraction and the other products."""
+
+    def __init__(self, client: LlamaCloud) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        file: FileTypes,
+        purpose: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        external_file_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> FileCreateResponse:
+        """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
+
+        The file is streamed from its source in small chunks, so its size does not
+        matter to memory; a retried attempt sends it again from its start. An upload is
+        not idempotent: it is retried only when the failure proves the server did not
+        get the whole request (a connection never made, or broken before the body was
+        sent to its end), or on a 429.
+
+        Args:
+            file: The file: a path (``str`` or ``os.PathLike``), a binary file object
+                (read from its current position, left open), bytes, or a
+                ``(file name, content[, content type[, headers]])`` tuple.
+            purpose: How the file will be used, which sets its storage and retention:
+                one of ``FilePurpose`` (``"extract"``, ``"parse"``, ``"user_data"``, …).
+            organization_id: The organization to upload to.
+            project_id: The project to upload to.
+            external_file_id: Your own ID for the file (e.g. its content hash), to find
+                it again with ``files.list(external_file_id=...)``.
+            timeout: Seconds for each attempt, the whole upload included, overriding the
+                client's ``timeout``.
+
+        Returns:
+            The uploaded file, with the ``id`` extract jobs take.
+
+        Raises:
+            FileNotFoundError: A path that does not exist.
+            IsADirectoryError: A path that is a directory.
+            TypeError: ``file`` is not one of the accepted kinds, or a text-mode file.
+            ValueError: The file is empty, or ``purpose`` is unknown.
+            APIError: The upload failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.create,
+            file=file,
+            purpose=purpose,
+            organization_id=organization_id,
+            project_id=project_id,
+            external_file_id=external_file_id,
+            timeout=timeout,
+        )
+
+    def retrieve(
+        self,
+        file_id: str,
+        *,
+        expand: Sequence[str] | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> FileRetrieveResponse:
+        """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
+
+        Args:
+            file_id: The file's ID.
+            expand: Fields to expand (e.g. ``["download_url"]``).
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: ``file_id`` is empty or not a single path segment.
+            NotFoundError: No such file.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.retrieve,
+            file_id,
+            expand=expand,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+
+    def delete(
+        self,
+        file_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
+        """Delete a file: ``DELETE /api/v1/beta/files/{file_id}``.
+
+        Args:
+            file_id: The file's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: ``file_id`` is empty or not a single path segment.
+            NotFoundError: No such file.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.delete,
+            file_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+
+    def content(
+        self,
+        file_id: str,
+        *,
+        expires_at_seconds: int | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> PresignedURL:
+        """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
+
+        Args:
+            file_id: The file's ID.
+            expires_at_seconds: How long the URL stays valid, in seconds.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: ``file_id`` is malformed, or ``expires_at_seconds`` is not positive.
+            NotFoundError: No such file.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.content,
+            file_id,
+            expires_at_seconds=expires_at_seconds,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
         )

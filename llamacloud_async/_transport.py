@@ -138,13 +138,14 @@ class Transport:
             proxy, headers = None, request.headers
         else:
             proxy, headers = routes.for_url(url), self._with_session_headers(request.headers)
-        method = request.method
+        method, body = request.method, request.body
+        data = body if body is None or isinstance(body, bytes) else body.payload()
         try:
             async with session.request(
                 method,
                 url,
                 headers=headers,
-                data=request.body,
+                data=data,
                 timeout=client_timeout,
                 allow_redirects=False,
                 proxy=proxy,
@@ -155,7 +156,7 @@ class Transport:
                     return Reply(request, str(url), status, response.headers, content, self._redactor)
                 location = response.headers["Location"]
         except Exception as exc:
-            error = translated(exc, method, url, timeout, self._redactor)
+            error = translated(_unsent_or(exc, data), method, url, timeout, self._redactor)
         else:
             return await self._follow(current, request, url, status, location, timeout, max_size)
         raise error
@@ -176,6 +177,7 @@ class Transport:
             here = self._redirect_target(request, url, here, status, location)
             if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
                 method, body = "GET", None
+            data = body if body is None or isinstance(body, bytes) else body.payload()
             routes = current.routes
             if routes is None:
                 proxy, headers = None, request.headers
@@ -186,7 +188,7 @@ class Transport:
                     method,
                     here,
                     headers=headers,
-                    data=body,
+                    data=data,
                     timeout=self._timeouts[timeout],
                     allow_redirects=False,
                     proxy=proxy,
@@ -197,7 +199,7 @@ class Transport:
                         return Reply(request, str(url), status, response.headers, content, self._redactor)
                     location = response.headers["Location"]
             except Exception as exc:
-                error = translated(exc, method, here, timeout, self._redactor)
+                error = translated(_unsent_or(exc, data), method, here, timeout, self._redactor)
             else:
                 continue
             raise error
@@ -275,6 +277,18 @@ def transport_for(options: ClientOptions, transports: list[Transport]) -> Transp
     )
     transports.append(transport)
     return transport
+
+
+def _unsent_or(exc: Exception, data: object) -> Exception:
+    """`exc`, or when it broke the connection before a streamed body was written to its
+    end, a `BodyNotSent` caused by it: the server cannot have processed the request."""
+    if getattr(data, "complete", True) or not isinstance(exc, (aiohttp.ClientError, OSError)):
+        return exc
+    from ._upload import BodyNotSent  # only uploads, and only on this error path, need it
+
+    unsent = BodyNotSent(f"the connection failed before the body was sent: {type(exc).__name__}: {exc}")
+    unsent.__cause__ = exc
+    return unsent
 
 
 def _bearer_secrets(headers: Mapping[str, str]) -> tuple[str, ...]:

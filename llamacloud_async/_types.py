@@ -1,10 +1,12 @@
-"""Small shared types: the NOT_GIVEN sentinel and the per-call timeout argument."""
+"""Small shared types: the NOT_GIVEN sentinel, the per-call timeout argument, file inputs."""
 
 from __future__ import annotations
 
-from typing import Final, TypeAlias
+import os
+from collections.abc import Mapping
+from typing import IO, Final, TypeAlias
 
-__all__ = ["NOT_GIVEN", "NotGiven", "Timeout"]
+__all__ = ["NOT_GIVEN", "FileContent", "FileTypes", "NotGiven", "Timeout"]
 
 
 class NotGiven:
@@ -29,3 +31,15 @@ NOT_GIVEN: Final = NotGiven()
 Timeout: TypeAlias = float | NotGiven | None
 """Seconds for one attempt (connect, headers and body); ``None`` for no limit;
 ``NOT_GIVEN`` for the client's default."""
+
+FileContent: TypeAlias = IO[bytes] | bytes | os.PathLike[str] | str
+"""A file's content: a binary file object, bytes, or a path (``str`` or ``PathLike``)."""
+
+FileTypes: TypeAlias = (
+    FileContent
+    | tuple[str | None, FileContent]
+    | tuple[str | None, FileContent, str | None]
+    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
+)
+"""What ``files.create(file=...)`` accepts, as in the official SDK: the content, or a
+``(file name, content[, content type[, headers]])`` tuple."""

@@ -8,11 +8,13 @@ from .extraction import (
     AsyncRunsResource,
     AsyncRunsResourceWithRawResponse,
 )
+from .files import AsyncFilesResource
 
 __all__ = [
     "AsyncExtractResource",
     "AsyncExtractResourceWithRawResponse",
     "AsyncExtractionResource",
+    "AsyncFilesResource",
     "AsyncJobsResource",
     "AsyncJobsResourceWithRawResponse",
     "AsyncRunsResource",

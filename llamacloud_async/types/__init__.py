@@ -1,6 +1,7 @@
 """Response models: msgspec Structs decoded straight from response bytes."""
 
 from ._base import ExtractedData, JSONObject, Model
+from ._file import FilePurpose, UploadedFile
 from .extract_v2 import (
     ExtractConfiguration,
     ExtractedFieldMetadata,
@@ -24,6 +25,10 @@ from .extraction_v1 import (
     JobGetResultResponse,
     Priority,
 )
+from .file_create_response import FileCreateResponse
+from .file_list_response import FileListResponse
+from .file_retrieve_response import FileRetrieveResponse
+from .presigned_url import PresignedURL
 
 __all__ = [
     "ChunkMode",
@@ -44,8 +49,14 @@ __all__ = [
     "ExtractedFieldMetadata",
     "ExtractionTarget",
     "File",
+    "FileCreateResponse",
+    "FileListResponse",
+    "FilePurpose",
+    "FileRetrieveResponse",
     "JSONObject",
     "JobGetResultResponse",
     "Model",
+    "PresignedURL",
     "Priority",
+    "UploadedFile",
 ]
