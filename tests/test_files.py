@@ -136,7 +136,7 @@ async def test_an_upload_reset_mid_body_is_sent_again_from_its_start(
     data = os.urandom(1024) * (16 * 1024)  # 16 MiB: more than loopback buffers hold
     document = tmp_path / "big.bin"
     document.write_bytes(data)
-    fake.inject(Reset(), route="files", times=1)  # the fake reads 256 KiB, then resets
+    fake.inject(Reset(), route="file-create", times=1)  # reset before the body is read
     async with client_for(fake) as client:
         if kind == "path":
             created = await client.files.create(file=document, purpose="extract")
@@ -150,7 +150,7 @@ async def test_an_upload_reset_mid_body_is_sent_again_from_its_start(
 
 
 async def test_an_upload_the_server_answered_is_not_retried(fake: FakeLlamaCloud) -> None:
-    fake.inject(Status(503), route="files", times=1)
+    fake.inject(Status(503), route="file-create", times=1)
     async with client_for(fake) as client:
         with pytest.raises(InternalServerError):
             await client.files.create(file=b"document", purpose="extract")
@@ -218,3 +218,39 @@ def test_the_official_sdk_uploads_to_the_fake_and_accepts_its_bodies(tmp_path: P
         official.close()
     assert created.name == "official.txt"
     assert fake.files.uploads_by_sha256[sha(b"uploaded by the official SDK")] == 1
+
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "vendor": {"type": "string"},
+        "total": {"type": "number"},
+        "paid": {"type": "boolean"},
+        "invoice_number": {"type": "string"},
+    },
+}
+
+
+def test_a_job_on_an_uploaded_file_extracts_from_its_text() -> None:
+    from llamacloud_async.testing import ManualClock
+
+    text = b"Invoice\nvendor: Acme Tools\nTotal: 1,250.50\npaid: yes\n"
+    with FakeLlamaCloud(clock=ManualClock()).serve_in_thread() as fake:
+        from llama_cloud import LlamaCloud as OfficialLlamaCloud
+
+        official = OfficialLlamaCloud(api_key="k", base_url=fake.base_url, max_retries=0)
+        first = official.files.create(file=("a.txt", text), purpose="extract")
+        again = official.files.create(file=("b.txt", text), purpose="extract")
+        results = []
+        for file_id in (first.id, again.id):
+            job = official.extract.create(file_input=file_id, configuration={"data_schema": SCHEMA})
+            results.append(official.extract.get(job.id).extract_result)
+        official.close()
+    assert results[0] == results[1]  # the same text, the same result, whatever the file's ID
+    assert isinstance(results[0], dict)
+    assert {k: results[0][k] for k in ("vendor", "total", "paid")} == {
+        "vendor": "Acme Tools",
+        "total": 1250.5,
+        "paid": True,
+    }
+    assert isinstance(results[0]["invoice_number"], str)  # not in the text: derived from its hash

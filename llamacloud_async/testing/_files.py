@@ -1,4 +1,3 @@
-# pyright: reportPrivateUsage=false
 """The fake's files: multipart uploads read in chunks, and the files API over them.
 
 An upload is never held whole: the file part is hashed as it arrives and only its first
@@ -19,18 +18,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from . import _server as server
-from ._faults import Reset
-
-if TYPE_CHECKING:
-    from ._server import FakeLlamaCloud
+from ._jobs import Endpoint, _json  # pyright: ignore[reportPrivateUsage]
 
 __all__ = ["FileStore", "StoredFile"]
 
@@ -41,8 +35,6 @@ PURPOSES = frozenset({"user_data", "parse", "extract", "classify", "split", "she
 
 _CHUNK = 64 * 1024
 _FIELD_LIMIT = 4096
-_RESET_AFTER = 256 * 1024
-"""An injected ``Reset`` on an upload reads this much of the body first: a reset mid-body."""
 _CREATED = datetime(2025, 3, 4, 10, 15, 30, tzinfo=timezone.utc)
 
 
@@ -92,42 +84,23 @@ class FileStore:
         self.uploads_by_sha256: Counter[str] = Counter()
         """How many times each content (by its SHA-256 hex digest) was uploaded."""
         self._uploads = 0
-        self._fake: FakeLlamaCloud | None = None
 
     def text_of(self, file_id: str) -> str | None:
         """The kept text of file ``file_id``, or ``None`` when no such file was uploaded."""
         stored = self.files.get(file_id)
         return stored.text if stored is not None else None
 
-    def register(self, app: web.Application, fake: FakeLlamaCloud) -> None:
-        """Serve the files API on ``app``, behind ``fake``'s key check, limits and faults."""
-        self._fake = fake
-        app.router.add_post("/api/v1/beta/files", self._guarded("files", self._create))
-        app.router.add_get("/api/v1/beta/files", self._guarded("files", self._list))
-        app.router.add_get("/api/v1/beta/files/{id}", self._guarded("file", self._retrieve))
-        app.router.add_delete("/api/v1/beta/files/{id}", self._guarded("file", self._delete))
-        app.router.add_get("/api/v1/beta/files/{id}/content", self._guarded("file", self._content))
+    def endpoints(self) -> list[Endpoint]:
+        """The files API's routes, for the server to serve behind its pipeline."""
+        return [
+            Endpoint("POST", "/api/v1/beta/files", "file-create", self._create),
+            Endpoint("GET", "/api/v1/beta/files", "file-list", self._list),
+            Endpoint("GET", "/api/v1/beta/files/{id}", "file", self._retrieve),
+            Endpoint("DELETE", "/api/v1/beta/files/{id}", "file-delete", self._delete),
+            Endpoint("GET", "/api/v1/beta/files/{id}/content", "file-content", self._content),
+        ]
 
-    def _guarded(
-        self, route: Any, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        async def handle(request: web.Request) -> web.StreamResponse:
-            fake = self._fake
-            assert fake is not None
-            id_ = request.match_info.get("id", "")
-            refused = await fake.gate(request, route, id_)
-            if refused is not None:
-                return refused
-            fault = fake._fault_for(route, id_)
-            if fault is None:
-                return await handler(request)
-            if request.method == "POST":
-                await _drain(request, _RESET_AFTER if isinstance(fault, Reset) else None)
-            return await server._apply(fault, request, lambda: b"{}")
-
-        return handle
-
-    async def _create(self, request: web.Request) -> web.StreamResponse:
+    async def _create(self, request: web.Request, id_: str) -> web.Response:
         if not request.content_type.startswith("multipart/"):
             return _json(422, {"detail": "expected a multipart/form-data body"})
         fields: dict[str, str] = {}
@@ -173,7 +146,7 @@ class FileStore:
         self.files[file_id] = stored
         return _json(200, stored.body())
 
-    async def _list(self, request: web.Request) -> web.StreamResponse:
+    async def _list(self, request: web.Request, id_: str) -> web.Response:
         query = request.query
         chosen = list(self.files.values())
         if "external_file_id" in query:
@@ -203,19 +176,19 @@ class FileStore:
         following = str(start + size) if start + size < len(chosen) else None
         return _json(200, {"items": [f.body() for f in page], "next_page_token": following})
 
-    async def _retrieve(self, request: web.Request) -> web.StreamResponse:
-        stored = self.files.get(request.match_info["id"])
+    async def _retrieve(self, request: web.Request, id_: str) -> web.Response:
+        stored = self.files.get(id_)
         if stored is None:
             return _json(404, {"detail": "File not found"})
         return _json(200, stored.body())
 
-    async def _delete(self, request: web.Request) -> web.StreamResponse:
-        if self.files.pop(request.match_info["id"], None) is None:
+    async def _delete(self, request: web.Request, id_: str) -> web.Response:
+        if self.files.pop(id_, None) is None:
             return _json(404, {"detail": "File not found"})
         return web.Response(status=204)
 
-    async def _content(self, request: web.Request) -> web.StreamResponse:
-        stored = self.files.get(request.match_info["id"])
+    async def _content(self, request: web.Request, id_: str) -> web.Response:
+        stored = self.files.get(id_)
         if stored is None:
             return _json(404, {"detail": "File not found"})
         seconds = int(request.query.get("expires_at_seconds", "3600"))
@@ -244,17 +217,3 @@ async def _read_field(part: BodyPartReader) -> str:
         if len(value) < _FIELD_LIMIT:
             value += chunk[: _FIELD_LIMIT - len(value)]
     return value.decode("utf-8", errors="replace")
-
-
-async def _drain(request: web.Request, limit: int | None) -> None:
-    """Read and drop the request's body: all of it, or its first ``limit`` bytes."""
-    read = 0
-    while limit is None or read < limit:
-        chunk = await request.content.read(_CHUNK)
-        if not chunk:
-            return
-        read += len(chunk)
-
-
-def _json(status: int, payload: object) -> web.Response:
-    return server._json(status, payload)
