@@ -14,6 +14,8 @@ from .extract_v2 import (
     ExtractV2JobMetadata,
     ExtractV2JobUsage,
 )
+from .extract_v2_job_query_response import ExtractV2JobQueryResponse
+from .extraction import ExtractAgent, ExtractionJobStatus, ExtractJob, ExtractRunListResponse, JobListResponse
 from .extraction_v1 import (
     ChunkMode,
     ExtractConfig,
@@ -32,21 +34,26 @@ from .presigned_url import PresignedURL
 
 __all__ = [
     "ChunkMode",
+    "ExtractAgent",
     "ExtractConfig",
     "ExtractConfiguration",
+    "ExtractJob",
     "ExtractJobMetadata",
     "ExtractJobStatus",
     "ExtractJobUsage",
     "ExtractMode",
     "ExtractRun",
+    "ExtractRunListResponse",
     "ExtractRunStatus",
     "ExtractTarget",
     "ExtractTier",
     "ExtractV2Job",
     "ExtractV2JobMetadata",
+    "ExtractV2JobQueryResponse",
     "ExtractV2JobUsage",
     "ExtractedData",
     "ExtractedFieldMetadata",
+    "ExtractionJobStatus",
     "ExtractionTarget",
     "File",
     "FileCreateResponse",
@@ -55,6 +62,7 @@ __all__ = [
     "FileRetrieveResponse",
     "JSONObject",
     "JobGetResultResponse",
+    "JobListResponse",
     "Model",
     "PresignedURL",
     "Priority",
