@@ -33,6 +33,7 @@ from llamacloud_async.types.extraction.extract_job import ExtractJob
 from llamacloud_async.types.extraction.job_list_response import JobListResponse
 from llamacloud_async.types.extraction_v1 import ExtractRun, JobGetResultResponse
 from llamacloud_async.types.file_create_response import FileCreateResponse
+from llamacloud_async.types.file_list_response import FileListResponse
 from llamacloud_async.types.file_retrieve_response import FileRetrieveResponse
 from llamacloud_async.types.presigned_url import PresignedURL
 
@@ -1703,4 +1704,58 @@ class FilesResource:
             organization_id=organization_id,
             project_id=project_id,
             timeout=timeout,
+        )
+
+    def list(
+        self,
+        *,
+        expand: Sequence[str] | None = None,
+        external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None,
+        file_name: str | None = None,
+        order_by: str | None = None,
+        organization_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> SyncPaginatedCursor[FileListResponse]:
+        """List files: ``GET /api/v1/beta/files``.
+
+        Nothing is sent until the result is used: ``async for f in client.files.list()``
+        walks every file, fetching each page as the loop reaches it (``break`` stops);
+        ``await`` it for the first page (``items``, ``next_page_token``), or use
+        ``iter_pages()``.
+
+        Args:
+            expand: Fields to expand on each file.
+            external_file_id: Only files with this external ID.
+            file_ids: Only these files.
+            file_name: Only files with this exact name.
+            order_by: ``"name"`` (ascending), ``"id"`` (ascending) or ``"created_at"``
+                (newest first).
+            organization_id: The organization to read from.
+            page_size: Files per page (the server's default is 50, its maximum 1000).
+            page_token: Start at this page (a ``next_page_token``).
+            project_id: The project to read from.
+            timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: A filter is malformed: an unknown ``order_by``, an empty
+                ``file_ids``, a ``page_size`` below 1.
+        """
+        return SyncPaginatedCursor[FileListResponse](
+            self._client._runtime,
+            self._client._async.files.list(
+                expand=expand,
+                external_file_id=external_file_id,
+                file_ids=file_ids,
+                file_name=file_name,
+                order_by=order_by,
+                organization_id=organization_id,
+                page_size=page_size,
+                page_token=page_token,
+                project_id=project_id,
+                timeout=timeout,
+            ),
         )

@@ -254,3 +254,35 @@ def test_a_job_on_an_uploaded_file_extracts_from_its_text() -> None:
         "paid": True,
     }
     assert isinstance(results[0]["invoice_number"], str)  # not in the text: derived from its hash
+
+
+async def test_list_pages_lazily_with_filters(fake: FakeLlamaCloud) -> None:
+    async with client_for(fake) as client:
+        created = [
+            await client.files.create(file=(f"f{i}.txt", f"content {i}".encode()), purpose="extract")
+            for i in range(5)
+        ]
+        tagged = await client.files.create(file=b"tagged", purpose="extract", external_file_id="sha-1")
+        everything = [f.id async for f in client.files.list(page_size=2)]
+        first = await client.files.list(page_size=2, order_by="created_at")
+        by_external = [f.id async for f in client.files.list(external_file_id="sha-1")]
+        chosen = [f.id async for f in client.files.list(file_ids=[created[0].id, created[3].id])]
+        with pytest.raises(ValueError, match="order_by"):
+            client.files.list(order_by="size")
+    assert everything == [f.id for f in created] + [tagged.id]
+    assert len([r for r in fake.requests if r.route == "file-list"]) >= 4  # 3 pages of 2 for everything
+    assert [f.id for f in first.items] == [tagged.id, created[4].id]
+    assert first.next_page_token is not None
+    assert by_external == [tagged.id]
+    assert chosen == [created[0].id, created[3].id]
+
+
+def test_sync_list_returns_the_first_page_and_iterates_all() -> None:
+    with (
+        FakeLlamaCloud().serve_in_thread() as fake,
+        LlamaCloud(api_key="k", base_url=fake.base_url) as client,
+    ):
+        ids = [client.files.create(file=bytes([65 + i]), purpose="extract").id for i in range(3)]
+        page = client.files.list(page_size=2)
+        assert [f.id for f in page.items] == ids[:2]
+        assert [f.id for f in page] == ids

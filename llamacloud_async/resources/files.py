@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
-from urllib.parse import quote
+from typing import Any, cast
 
 from .._request import Request
 from .._response import parse
+from .._transport import Reply
 from .._types import NOT_GIVEN, FileTypes, Timeout
-from .._validation import path_segment, query_string
+from .._validation import (
+    QueryValue,
+    choice,
+    encode_query,
+    id_list,
+    optional_text,
+    path_segment,
+    positive_int,
+    text,
+)
+from ..pagination import AsyncPaginatedCursor, AsyncPaginator, PageRequest
+from ..types._base import Model
 from ..types._file import FilePurpose
 from ..types.file_create_response import FileCreateResponse
+from ..types.file_list_response import FileListResponse
 from ..types.file_retrieve_response import FileRetrieveResponse
 from ..types.presigned_url import PresignedURL
 from ._base import AsyncAPIResource
-
-T = TypeVar("T")
 
 PURPOSES = tuple(value for name, value in vars(FilePurpose).items() if name.isupper())
 """The ``purpose`` values ``files.create`` accepts."""
@@ -77,9 +87,9 @@ class AsyncFilesResource(AsyncAPIResource):
             raise ValueError(f"unknown purpose {purpose!r}; allowed: {', '.join(PURPOSES)}")
         fields = [("purpose", purpose)]
         if external_file_id is not None:
-            fields.append(("external_file_id", _checked("external_file_id", external_file_id)))
+            fields.append(("external_file_id", text("external_file_id", external_file_id)))
         upload = Upload(tuple(fields), "file", file_source(file))
-        path = _FILES + query_string(organization_id=organization_id, project_id=project_id)
+        path = _FILES + encode_query(_scope(organization_id, project_id))
         reply = await self._send(Request("POST", path, timeout, body=upload, idempotent=False))
         return parse(reply, FileCreateResponse)
 
@@ -106,8 +116,8 @@ class AsyncFilesResource(AsyncAPIResource):
             NotFoundError: No such file.
             APIError: Any other failure (see the error hierarchy).
         """
-        path = _file_path(file_id) + files_query(organization_id, project_id, expand=expand)
-        return await self._get(path, FileRetrieveResponse, timeout)
+        params = {**_scope(organization_id, project_id), "expand": _texts("expand", expand)}
+        return await self._get(_file_path(file_id) + encode_query(params), FileRetrieveResponse, timeout)
 
     async def delete(
         self,
@@ -130,7 +140,7 @@ class AsyncFilesResource(AsyncAPIResource):
             NotFoundError: No such file.
             APIError: Any other failure (see the error hierarchy).
         """
-        path = _file_path(file_id) + files_query(organization_id, project_id)
+        path = _file_path(file_id) + encode_query(_scope(organization_id, project_id))
         await self._send(Request("DELETE", path, timeout, headers={"Accept": "*/*"}))
 
     async def content(
@@ -156,39 +166,96 @@ class AsyncFilesResource(AsyncAPIResource):
             NotFoundError: No such file.
             APIError: Any other failure (see the error hierarchy).
         """
-        extra: list[tuple[str, str]] = []
-        if expires_at_seconds is not None:
-            if type(expires_at_seconds) is not int or expires_at_seconds <= 0:
-                raise ValueError(f"expires_at_seconds must be a positive int, got {expires_at_seconds!r}")
-            extra.append(("expires_at_seconds", str(expires_at_seconds)))
-        path = _file_path(file_id) + "/content" + files_query(organization_id, project_id, extra=extra)
-        return await self._get(path, PresignedURL, timeout)
+        params = {
+            **_scope(organization_id, project_id),
+            "expires_at_seconds": positive_int("expires_at_seconds", expires_at_seconds),
+        }
+        return await self._get(_file_path(file_id) + "/content" + encode_query(params), PresignedURL, timeout)
+
+    def list(
+        self,
+        *,
+        expand: Sequence[str] | None = None,
+        external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None,
+        file_name: str | None = None,
+        order_by: str | None = None,
+        organization_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        project_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[FileListResponse, AsyncPaginatedCursor[FileListResponse]]:
+        """List files: ``GET /api/v1/beta/files``.
+
+        Nothing is sent until the result is used: ``async for f in client.files.list()``
+        walks every file, fetching each page as the loop reaches it (``break`` stops);
+        ``await`` it for the first page (``items``, ``next_page_token``), or use
+        ``iter_pages()``.
+
+        Args:
+            expand: Fields to expand on each file.
+            external_file_id: Only files with this external ID.
+            file_ids: Only these files.
+            file_name: Only files with this exact name.
+            order_by: ``"name"`` (ascending), ``"id"`` (ascending) or ``"created_at"``
+                (newest first).
+            organization_id: The organization to read from.
+            page_size: Files per page (the server's default is 50, its maximum 1000).
+            page_token: Start at this page (a ``next_page_token``).
+            project_id: The project to read from.
+            timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: A filter is malformed: an unknown ``order_by``, an empty
+                ``file_ids``, a ``page_size`` below 1.
+        """
+        params: dict[str, QueryValue] = {
+            "expand": _texts("expand", expand),
+            "external_file_id": optional_text("external_file_id", external_file_id),
+            "file_ids": None if file_ids is None else id_list("file_ids", file_ids),
+            "file_name": optional_text("file_name", file_name),
+            "order_by": choice("order_by", order_by, ORDER_BY),
+            "page_size": positive_int("page_size", page_size),
+            "page_token": optional_text("page_token", page_token),
+            **_scope(organization_id, project_id),
+        }
+        request = PageRequest(self._send, _FILES, params, timeout, _files_page)
+        return cast(
+            "AsyncPaginator[FileListResponse, AsyncPaginatedCursor[FileListResponse]]",
+            AsyncPaginator(request),
+        )
 
 
 def _file_path(file_id: str) -> str:
     return f"{_FILES}/{path_segment('file_id', file_id)}"
 
 
-def files_query(
-    organization_id: str | None,
-    project_id: str | None,
-    *,
-    expand: Sequence[str] | None = None,
-    extra: Sequence[tuple[str, str]] = (),
-) -> str:
-    """The query string of a files call: scope, ``expand`` and already checked ``extra``."""
-    scope = query_string(organization_id=organization_id, project_id=project_id)
-    pairs = [scope[1:]] if scope else []
-    if expand is not None:
-        values = [expand] if isinstance(expand, str) else list(expand)
-        pairs += [f"expand={quote(_checked('expand', v), safe='')}" for v in values]
-    pairs += [f"{name}={quote(value, safe='')}" for name, value in extra]
-    return "?" + "&".join(pairs) if pairs else ""
+def _scope(organization_id: str | None, project_id: str | None) -> dict[str, QueryValue]:
+    return {
+        "organization_id": optional_text("organization_id", organization_id),
+        "project_id": optional_text("project_id", project_id),
+    }
 
 
-def _checked(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if not value.strip():
-        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-    return value
+def _texts(name: str, values: Sequence[str] | None) -> list[str] | None:
+    """``values`` (one string or several), each checked non-empty; ``None`` when absent."""
+    if values is None:
+        return None
+    listed = [values] if isinstance(values, str) else list(values)
+    return [text(name, value) for value in listed]
+
+
+class _FilesPage(Model):
+    """The body of ``GET /api/v1/beta/files``: one page of files."""
+
+    items: list[FileListResponse]
+    next_page_token: str | None = None
+    total_size: int | None = None
+
+
+def _files_page(
+    request: PageRequest[AsyncPaginatedCursor[Any]], reply: Reply, params: dict[str, QueryValue]
+) -> AsyncPaginatedCursor[Any]:
+    body = parse(reply, _FilesPage)
+    return AsyncPaginatedCursor(request, body.items, params, body.next_page_token, body.total_size)
