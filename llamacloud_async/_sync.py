@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,14 @@ from llamacloud_async._types import NOT_GIVEN, FileTypes, NotGiven, Timeout
 from llamacloud_async._watch import DEFAULT_BATCH_SIZE
 from llamacloud_async.bulk import BulkOptions, BulkResult
 from llamacloud_async.pagination import SyncPaginatedCursor, SyncPaginatedExtractRuns
+from llamacloud_async.pipeline import (
+    DEFAULT_MAX_PENDING,
+    DEFAULT_RUN_CONCURRENCY,
+    Document,
+    DocumentEvent,
+    DocumentResult,
+)
+from llamacloud_async.resources.extract import os
 from llamacloud_async.types.extract_v2 import ExtractV2Job
 from llamacloud_async.types.extraction.extract_job import ExtractJob
 from llamacloud_async.types.extraction.job_list_response import JobListResponse
@@ -682,6 +690,83 @@ class ExtractResource:
                 project_id=project_id,
                 timeout=timeout,
                 **options,
+            )
+        )
+
+    def run_many(
+        self,
+        files: Iterable[str | os.PathLike[str] | Document] | AsyncIterable[str | os.PathLike[str] | Document],
+        *,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        concurrency: int = DEFAULT_RUN_CONCURRENCY,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        polling_timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        reuse_uploads: bool = False,
+        on_event: Callable[[DocumentEvent], None] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Iterator[DocumentResult]:
+        """Extract from many documents: upload each, create its job, wait for them all.
+
+        Returns an iterator of ``DocumentResult``, one per document, as each job
+        finishes (``result.ok``, ``result.job.extract_result``, or ``result.error``).
+        Each document is hashed, uploaded with ``purpose="extract"`` and its SHA-256 as
+        ``external_file_id`` (identical documents close together are uploaded once), and
+        its job created with an ``Idempotency-Key`` derived from its file and the
+        configuration, so creating it again is answered with the same job. Jobs are
+        waited for together with ``wait_many`` (one list request per ``batch_size`` jobs
+        per round). Every request shares the client's retries and rate limiter.
+
+        Args:
+            files: The documents: paths, or ``Document`` values that carry the file or
+                job an earlier run made for them (see ``on_event``).
+            configuration: Inline configuration: ``data_schema`` and extract settings.
+            configuration_id: A saved configuration's ID (instead of ``configuration``).
+            organization_id: The organization to work in.
+            project_id: The project to work in.
+            concurrency: Uploads and job creations in flight at once.
+            max_pending: Documents started and not yet handed back: what bounds memory,
+                and how many jobs wait on the server at once.
+            polling_interval: Seconds between the first two polls of a batch of jobs.
+            max_interval: The longest sleep between polls.
+            polling_timeout: Seconds a batch of jobs may take to finish.
+            backoff: How the sleep between polls grows: ``"constant"``, ``"linear"`` or
+                ``"exponential"``.
+            batch_size: Jobs per list request when polling.
+            reuse_uploads: Before uploading, look for a file uploaded earlier with the
+                document's hash as ``external_file_id`` (one list request per document):
+                for resuming a run whose record of its uploads was lost.
+            on_event: Called with a ``DocumentEvent`` when a document is hashed, uploaded
+                and its job created, to record progress durably.
+            timeout: Seconds for each attempt of each request (uploads included).
+
+        Raises:
+            ValueError: An argument is malformed, or both or neither of ``configuration``
+                and ``configuration_id`` are given (before anything is sent).
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extract.run_many(
+                files,
+                configuration=configuration,
+                configuration_id=configuration_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                concurrency=concurrency,
+                max_pending=max_pending,
+                polling_interval=polling_interval,
+                max_interval=max_interval,
+                polling_timeout=polling_timeout,
+                backoff=backoff,
+                batch_size=batch_size,
+                reuse_uploads=reuse_uploads,
+                on_event=on_event,
+                timeout=timeout,
             )
         )
 

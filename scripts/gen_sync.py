@@ -76,6 +76,11 @@ RETURN_KINDS: dict[str, ReturnKind] = {
     ),
     "AsyncJobWatcher": ReturnKind("iterate", "Iterator[{}]", (("Iterator", "collections.abc"),)),
     "AsyncPaginator": ReturnKind("page", "Sync{page}"),
+    "RunMany": ReturnKind(
+        "iterate",
+        "Iterator[DocumentResult]",
+        (("Iterator", "collections.abc"), ("DocumentResult", f"{PACKAGE}.pipeline")),
+    ),
 }
 """Async iterator types by name; any ``async def`` is a coroutine and returns its result.
 
@@ -341,7 +346,8 @@ def render_method(method: Method, path: str, names: Names, raw: bool) -> str:
         item, returns = _sync_page(item, names)
         names.use(item, method.module)
     else:
-        names.use(item, method.module)
+        if item:
+            names.use(item, method.module)
         for name, module in kind.imports:
             names.imports[name] = module
         returns = kind.sync_type.format(_raw(item, names) if raw else item)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+import os
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from .._idempotency import create_once, create_request, key_for
 from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
+from .._run_many import RunMany
 from .._transport import Reply
 from .._types import NOT_GIVEN, Timeout
 from .._validation import (
@@ -31,6 +33,7 @@ from .._validation import (
 from .._watch import DEFAULT_BATCH_SIZE, AsyncJobWatcher
 from ..bulk import BulkFetch, BulkOptions
 from ..pagination import AsyncPaginatedCursor, AsyncPaginator, PageRequest, cursor_page
+from ..pipeline import DEFAULT_MAX_PENDING, DEFAULT_RUN_CONCURRENCY, Document, DocumentEvent
 from ..types.extract_v2 import ExtractJobStatus, ExtractV2Job
 from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
@@ -643,6 +646,108 @@ class AsyncExtractResource(AsyncAPIResource):
             options,
         )
 
+    def run_many(
+        self,
+        files: Iterable[str | os.PathLike[str] | Document] | AsyncIterable[str | os.PathLike[str] | Document],
+        *,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        concurrency: int = DEFAULT_RUN_CONCURRENCY,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        polling_timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        reuse_uploads: bool = False,
+        on_event: Callable[[DocumentEvent], None] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> RunMany:
+        """Extract from many documents: upload each, create its job, wait for them all.
+
+        Returns an async iterator of ``DocumentResult``, one per document, as each job
+        finishes (``result.ok``, ``result.job.extract_result``, or ``result.error``).
+        Each document is hashed, uploaded with ``purpose="extract"`` and its SHA-256 as
+        ``external_file_id`` (identical documents close together are uploaded once), and
+        its job created with an ``Idempotency-Key`` derived from its file and the
+        configuration, so creating it again is answered with the same job. Jobs are
+        waited for together with ``wait_many`` (one list request per ``batch_size`` jobs
+        per round). Every request shares the client's retries and rate limiter.
+
+        Args:
+            files: The documents: paths, or ``Document`` values that carry the file or
+                job an earlier run made for them (see ``on_event``).
+            configuration: Inline configuration: ``data_schema`` and extract settings.
+            configuration_id: A saved configuration's ID (instead of ``configuration``).
+            organization_id: The organization to work in.
+            project_id: The project to work in.
+            concurrency: Uploads and job creations in flight at once.
+            max_pending: Documents started and not yet handed back: what bounds memory,
+                and how many jobs wait on the server at once.
+            polling_interval: Seconds between the first two polls of a batch of jobs.
+            max_interval: The longest sleep between polls.
+            polling_timeout: Seconds a batch of jobs may take to finish.
+            backoff: How the sleep between polls grows: ``"constant"``, ``"linear"`` or
+                ``"exponential"``.
+            batch_size: Jobs per list request when polling.
+            reuse_uploads: Before uploading, look for a file uploaded earlier with the
+                document's hash as ``external_file_id`` (one list request per document):
+                for resuming a run whose record of its uploads was lost.
+            on_event: Called with a ``DocumentEvent`` when a document is hashed, uploaded
+                and its job created, to record progress durably.
+            timeout: Seconds for each attempt of each request (uploads included).
+
+        Raises:
+            ValueError: An argument is malformed, or both or neither of ``configuration``
+                and ``configuration_id`` are given (before anything is sent).
+        """
+        _create_body(
+            file_input="checked-before-any-request",
+            configuration=configuration,
+            configuration_id=configuration_id,
+            webhook_configuration_ids=None,
+            webhook_configurations=None,
+        )
+        PollSchedule.checked(
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            timeout=polling_timeout,
+            backoff=backoff,
+        )
+        scope = {
+            "organization_id": optional_text("organization_id", organization_id),
+            "project_id": optional_text("project_id", project_id),
+        }
+        create: dict[str, Any] = {}
+        if configuration is not None:
+            create["configuration"] = dict(configuration)
+        else:
+            create["configuration_id"] = configuration_id
+        wait = {
+            "polling_interval": polling_interval,
+            "max_interval": max_interval,
+            "timeout": polling_timeout,
+            "backoff": backoff,
+            "batch_size": positive_int("batch_size", batch_size),
+        }
+        return RunMany(
+            self,
+            self._client.files,
+            files,
+            create=create,
+            wait=wait,
+            scope=scope,
+            concurrency=_at_least_one("concurrency", concurrency),
+            max_pending=_at_least_one("max_pending", max_pending),
+            batch_size=_at_least_one("batch_size", batch_size),
+            reuse_uploads=reuse_uploads,
+            on_event=on_event,
+            timeout=timeout,
+            policy=self._client._options.policy,  # pyright: ignore[reportPrivateUsage]
+        )
+
 
 class AsyncExtractResourceWithRawResponse:
     """``client.extract.with_raw_response``: each method returns a ``RawResponse``."""
@@ -653,6 +758,12 @@ class AsyncExtractResourceWithRawResponse:
         self.delete = as_raw(extract.delete)
         self.get = as_raw(extract.get)
         self.get_many = as_raw_bulk(extract.get_many)
+
+
+def _at_least_one(name: str, value: int) -> int:
+    checked = positive_int(name, value)
+    assert checked is not None
+    return checked
 
 
 def _create_body(

@@ -1,0 +1,185 @@
+"""``client.extract.run_many``: documents in, one result each, over real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from llamacloud_async import AsyncLlamaCloud, LlamaCloud
+from llamacloud_async.pipeline import Document, DocumentEvent, DocumentFailedError
+from llamacloud_async.testing import FakeLlamaCloud, ManualClock
+
+SCHEMA = {"type": "object", "properties": {"vendor": {"type": "string"}, "total": {"type": "number"}}}
+CONFIGURATION = {"data_schema": SCHEMA}
+
+
+def documents(folder: Path, count: int, *, prefix: str = "doc") -> list[Path]:
+    paths = []
+    for i in range(count):
+        path = folder / f"{prefix}-{i:04d}.txt"
+        path.write_text(f"invoice {i}\nvendor: Vendor {i}\ntotal: {i}.25\n")
+        paths.append(path)
+    return paths
+
+
+def client_for(fake: FakeLlamaCloud) -> AsyncLlamaCloud:
+    return AsyncLlamaCloud(api_key="k", base_url=fake.base_url, retry_backoff=0.01)
+
+
+async def test_every_document_gets_one_result_from_its_text(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 40)
+    async with FakeLlamaCloud(job_duration=0.3) as fake, client_for(fake) as client:
+        run = client.extract.run_many(paths, configuration=CONFIGURATION, polling_interval=0.1, concurrency=4)
+        results = [result async for result in run]
+    assert sorted(r.document.path for r in results) == sorted(str(p) for p in paths)
+    assert all(r.ok for r in results)
+    by_path = {r.document.path: r for r in results}
+    sample = by_path[str(paths[7])]
+    assert sample.unwrap().extract_result == {"vendor": "Vendor 7", "total": 7.25}
+    assert sample.file_id is not None
+    assert sample.job_id == sample.unwrap().id
+    assert fake.counts["file-create"] == 40
+    assert fake.counts["extract-create"] == 40
+    assert fake.counts["extract-list"] < 40  # batched polls, not one per job
+    assert run.progress.done == 40
+    assert run.progress.running == 0
+    assert run.progress.uploaded == 40
+
+
+async def test_failures_are_results_not_exceptions(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 4)
+    missing = tmp_path / "missing.pdf"
+    fake = FakeLlamaCloud(clock=ManualClock(), fail_jobs=lambda request: True)
+    async with fake, client_for(fake) as client:
+        run = client.extract.run_many([*paths[:1], missing], configuration=CONFIGURATION)
+        results = {r.document.path: r async for r in run}
+    failed_job = results[str(paths[0])]
+    assert not failed_job.ok
+    assert failed_job.error is None
+    assert failed_job.job is not None
+    assert failed_job.job.status == "FAILED"
+    with pytest.raises(DocumentFailedError, match="ended FAILED"):
+        failed_job.unwrap()
+    unreadable = results[str(missing)]
+    assert isinstance(unreadable.error, FileNotFoundError)
+    assert (unreadable.file_id, unreadable.job_id) == (None, None)
+
+
+async def test_known_files_and_jobs_are_not_uploaded_or_created_again(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 3)
+    events: list[DocumentEvent] = []
+    async with FakeLlamaCloud(clock=ManualClock()) as fake, client_for(fake) as client:
+        first = [
+            r
+            async for r in client.extract.run_many(paths, configuration=CONFIGURATION, on_event=events.append)
+        ]
+        by_path = {r.document.path: r for r in first}
+        again = [
+            Document(
+                str(paths[0]), sha256=by_path[str(paths[0])].sha256, job_id=by_path[str(paths[0])].job_id
+            ),
+            Document(
+                str(paths[1]), sha256=by_path[str(paths[1])].sha256, file_id=by_path[str(paths[1])].file_id
+            ),
+            str(paths[2]),
+        ]
+        second = {
+            r.document.path: r async for r in client.extract.run_many(again, configuration=CONFIGURATION)
+        }
+    assert sorted(e.kind for e in events) == ["created"] * 3 + ["hashed"] * 3 + ["uploaded"] * 3
+    assert all(r.ok for r in second.values())
+    # paths[0] had its job: nothing new; paths[1] had its file: a create, answered by the
+    # job its idempotency key already made; paths[2] is uploaded again (no reuse asked),
+    # a new file, so a new job.
+    assert fake.counts["file-create"] == 4
+    assert fake.store.created == 4
+    assert fake.counts["extract-create"] == 5
+    assert second[str(paths[1])].job_id == by_path[str(paths[1])].job_id
+
+
+async def test_reuse_uploads_finds_an_earlier_upload_by_its_hash(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 3)
+    async with FakeLlamaCloud(clock=ManualClock()) as fake, client_for(fake) as client:
+        [r async for r in client.extract.run_many(paths, configuration=CONFIGURATION)]
+        resumed = [
+            r async for r in client.extract.run_many(paths, configuration=CONFIGURATION, reuse_uploads=True)
+        ]
+    assert all(r.ok for r in resumed)
+    assert set(fake.files.uploads_by_sha256.values()) == {1}
+    assert fake.store.created == 3  # the same file and configuration: the same job
+
+
+async def test_identical_documents_are_uploaded_once(tmp_path: Path) -> None:
+    names = [tmp_path / name for name in ("a.txt", "b.txt", "c.txt")]
+    for path in names:
+        path.write_text("vendor: Same\n")
+    async with FakeLlamaCloud(clock=ManualClock()) as fake, client_for(fake) as client:
+        results = [r async for r in client.extract.run_many(names, configuration=CONFIGURATION)]
+    assert len(results) == 3
+    assert all(r.ok for r in results)
+    assert fake.counts["file-create"] == 1
+    assert len({r.job_id for r in results}) == 1
+
+
+async def test_memory_is_bounded_by_max_pending(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 60)
+    created = 0
+    most_unconsumed = 0
+    consumed = 0
+
+    def on_event(event: DocumentEvent) -> None:
+        nonlocal created, most_unconsumed
+        if event.kind == "hashed":
+            created += 1
+            most_unconsumed = max(most_unconsumed, created - consumed)
+
+    async with FakeLlamaCloud(job_duration=0.05) as fake, client_for(fake) as client:
+        run = client.extract.run_many(
+            paths, configuration=CONFIGURATION, max_pending=5, polling_interval=0.05, on_event=on_event
+        )
+        async for _ in run:
+            consumed += 1
+            await asyncio.sleep(0.002)  # a slow consumer
+    assert consumed == 60
+    assert most_unconsumed <= 5
+
+
+async def test_leaving_early_stops_the_run(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 30)
+    async with FakeLlamaCloud(job_duration=0.05) as fake, client_for(fake) as client:
+        run = client.extract.run_many(
+            paths, configuration=CONFIGURATION, max_pending=4, concurrency=2, polling_interval=0.05
+        )
+        async with run:
+            async for _ in run:
+                break
+        seen = len(fake.requests)
+        await asyncio.sleep(0.3)
+    assert len(fake.requests) == seen  # nothing more was sent
+    assert fake.counts["file-create"] < 30
+
+
+async def test_bad_arguments_are_refused_before_any_request(tmp_path: Path) -> None:
+    async with FakeLlamaCloud() as fake, client_for(fake) as client:
+        with pytest.raises(ValueError, match="exactly one"):
+            client.extract.run_many([tmp_path], configuration=CONFIGURATION, configuration_id="cfg-1")
+        with pytest.raises(ValueError, match="exactly one"):
+            client.extract.run_many([tmp_path])
+        with pytest.raises(ValueError, match="concurrency"):
+            client.extract.run_many([tmp_path], configuration=CONFIGURATION, concurrency=0)
+        with pytest.raises(ValueError, match="polling_interval"):
+            client.extract.run_many([tmp_path], configuration=CONFIGURATION, polling_interval=-1)
+    assert fake.requests == []
+
+
+def test_the_sync_client_iterates_results(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 5)
+    with (
+        FakeLlamaCloud(clock=ManualClock()).serve_in_thread() as fake,
+        LlamaCloud(api_key="k", base_url=fake.base_url) as client,
+    ):
+        results = list(client.extract.run_many(paths, configuration_id="cfg-saved"))
+    assert len(results) == 5
+    assert all(r.ok for r in results)
