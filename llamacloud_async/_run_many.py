@@ -186,7 +186,9 @@ class RunMany:
                     self._event("hashed", state)
                 state.file_id = document.file_id
                 if state.file_id is None and document.job_id is None:
-                    state.file_id = await self._file_for(state.sha256, document.path)
+                    state.file_id = await self._file_for(
+                        state.sha256, document.path, self._reuse_uploads or document.may_be_uploaded
+                    )
                     self._event("uploaded", state)
                 self.progress.uploaded += 1
                 state.job_id = document.job_id
@@ -208,9 +210,9 @@ class RunMany:
         state.counted_running = True
         self._jobs.put_nowait((state.job_id, state))
 
-    async def _file_for(self, sha256: str, path: str) -> str:
+    async def _file_for(self, sha256: str, path: str, look_first: bool) -> str:
         """The file ID of this content: uploaded by this run already, found from an
-        earlier one (``reuse_uploads``), or uploaded now."""
+        earlier one (``look_first``), or uploaded now."""
         known = self._uploads.get(sha256)
         if known is not None:
             self._uploads.move_to_end(sha256)
@@ -220,7 +222,7 @@ class RunMany:
         if len(self._uploads) > _KNOWN_UPLOADS:
             self._uploads.popitem(last=False)
         try:
-            file_id = await self._upload(sha256, path)
+            file_id = await self._upload(sha256, path, look_first)
         except BaseException as error:
             self._uploads.pop(sha256, None)
             future.set_exception(error if isinstance(error, Exception) else asyncio.CancelledError())
@@ -229,8 +231,8 @@ class RunMany:
         future.set_result(file_id)
         return file_id
 
-    async def _upload(self, sha256: str, path: str) -> str:
-        if self._reuse_uploads:
+    async def _upload(self, sha256: str, path: str, look_first: bool) -> str:
+        if look_first:
             found = await self._find_upload(sha256)
             if found is not None:
                 return found

@@ -53,12 +53,16 @@ class Document:
         sha256: Its content's SHA-256 (hex), when already known.
         file_id: The file it was uploaded as: it is not uploaded again.
         job_id: The job created for it: no other is created, that one is waited for.
+        may_be_uploaded: An earlier run may have uploaded it without recording the file
+            (it stopped mid-upload): look for a file with its hash as
+            ``external_file_id`` before uploading.
     """
 
     path: str
     sha256: str | None = None
     file_id: str | None = None
     job_id: str | None = None
+    may_be_uploaded: bool = False
 
     @classmethod
     def of(cls, item: str | os.PathLike[str] | Document) -> Document:
