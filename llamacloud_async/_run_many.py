@@ -264,20 +264,18 @@ class RunMany:
         return "run-many-" + hashlib.sha256(f"{file_id}\n{self._fingerprint}".encode()).hexdigest()
 
     async def _gather(self) -> None:
-        """Gather created jobs into batches of up to ``batch_size``, and watch each."""
-        loop = asyncio.get_running_loop()
+        """Gather created jobs into batches of up to ``batch_size``, and watch each.
+
+        A first job waits briefly for others (no ``asyncio.wait_for``, which on Python
+        3.10 and 3.11 can swallow a cancellation that arrives as the wait ends)."""
+        window = min(_GATHER_SECONDS, self._wait["polling_interval"] / 2)
         while True:
             job_id, state = await self._jobs.get()
             batch: dict[str, list[_State]] = {job_id: [state]}
-            until = loop.time() + min(_GATHER_SECONDS, self._wait["polling_interval"] / 2)
-            while len(batch) < self._batch_size:
-                left = until - loop.time()
-                if left <= 0:
-                    break
-                try:
-                    job_id, state = await asyncio.wait_for(self._jobs.get(), left)
-                except asyncio.TimeoutError:
-                    break
+            if self._jobs.empty():
+                await asyncio.sleep(window)
+            while len(batch) < self._batch_size and not self._jobs.empty():
+                job_id, state = self._jobs.get_nowait()
                 batch.setdefault(job_id, []).append(state)
             self._spawn(self._watch(batch))
 

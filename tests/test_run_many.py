@@ -183,3 +183,24 @@ def test_the_sync_client_iterates_results(tmp_path: Path) -> None:
         results = list(client.extract.run_many(paths, configuration_id="cfg-saved"))
     assert len(results) == 5
     assert all(r.ok for r in results)
+
+
+async def test_cancelling_the_consumer_stops_the_run_promptly(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 200)
+    async with FakeLlamaCloud(job_duration=0.05) as fake, client_for(fake) as client:
+        seen = 0
+
+        async def consume() -> None:
+            nonlocal seen
+            async with client.extract.run_many(
+                paths, configuration=CONFIGURATION, polling_interval=0.02
+            ) as run:
+                async for _ in run:
+                    seen += 1
+
+        for delay in (0.05, 0.2, 0.4):  # while uploading, gathering batches, and watching
+            task = asyncio.ensure_future(consume())
+            await asyncio.sleep(delay)
+            task.cancel()
+            done, _ = await asyncio.wait([task], timeout=5)
+            assert done, f"the run did not stop within 5s of a cancel after {delay}s"
