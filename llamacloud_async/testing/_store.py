@@ -119,8 +119,11 @@ class JobStore:
         partial_jobs: Predicate | None = None,
         failure_rate: float = 0.0,
         seed: int | None = None,
+        idempotency_keys: bool = True,
     ) -> None:
         self.clock: Callable[[], float] = clock or time.monotonic
+        self.idempotency_keys = idempotency_keys
+        """Whether creates honour ``Idempotency-Key``; ``False`` acts as a server that ignores it."""
         self.job_duration = job_duration
         self.fail_jobs = fail_jobs
         self.partial_jobs = partial_jobs
@@ -148,7 +151,7 @@ class JobStore:
     def replay(self, scope: str, key: str | None, body: Any) -> Job | Literal[False] | None:
         """The job an earlier request with Idempotency-Key ``key`` created; ``False`` when that
         request had another body; ``None`` when the key is new (or absent)."""
-        if key is None:
+        if key is None or not self.idempotency_keys:
             return None
         seen = self.idempotency.get((scope, key))
         if seen is None:
