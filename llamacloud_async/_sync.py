@@ -426,7 +426,7 @@ class ExtractResource:
         polling_interval: float = 1.0,
         max_interval: float = 5.0,
         timeout: float = DEFAULT_POLLING_TIMEOUT,
-        backoff: BackoffStrategy = 'linear',
+        backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
     ) -> ExtractV2Job:
@@ -487,7 +487,7 @@ class ExtractResource:
         polling_interval: float = 1.0,
         max_interval: float = 5.0,
         polling_timeout: float = DEFAULT_POLLING_TIMEOUT,
-        backoff: BackoffStrategy = 'linear',
+        backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
         idempotency_key: str | None = None,
@@ -552,7 +552,7 @@ class ExtractResource:
         polling_interval: float = 1.0,
         max_interval: float = 5.0,
         timeout: float = DEFAULT_POLLING_TIMEOUT,
-        backoff: BackoffStrategy = 'linear',
+        backoff: BackoffStrategy = "linear",
         expand: str | Sequence[str] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> Iterator[ExtractV2Job]:
@@ -943,7 +943,7 @@ class JobsResource:
         polling_interval: float = 1.0,
         max_interval: float = 5.0,
         timeout: float = DEFAULT_POLLING_TIMEOUT,
-        backoff: BackoffStrategy = 'linear',
+        backoff: BackoffStrategy = "linear",
         verbose: bool = False,
     ) -> ExtractJob:
         """Poll a job until it finishes; the job once SUCCESS or PARTIAL_SUCCESS.
@@ -992,7 +992,7 @@ class JobsResource:
         polling_interval: float = 1.0,
         max_interval: float = 5.0,
         timeout: float = DEFAULT_POLLING_TIMEOUT,
-        backoff: BackoffStrategy = 'linear',
+        backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         idempotency_key: str | None = None,
     ) -> JobGetResultResponse:
