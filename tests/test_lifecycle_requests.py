@@ -458,3 +458,15 @@ async def test_bad_input_to_a_call_raises_before_any_request(
 def test_a_single_string_is_not_taken_for_a_list_of_ids(client: AsyncLlamaCloud) -> None:
     with pytest.raises(TypeError, match="list of IDs"):
         client.extract.wait_many("ext-1")
+
+
+async def test_with_no_retries_left_an_ambiguous_create_still_looks_for_its_job(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    mocked.post(V2, exception=aiohttp.ServerDisconnectedError())
+    mocked.get(re.compile(re.escape(V2) + r"\?.*"), payload={"items": [v2_job("ext-made")]})
+
+    job = await client.extract.create(file_input="dfl-1", configuration_id="cfg-1")
+
+    assert job.id == "ext-made"
+    assert len(calls(mocked, "POST")) == 1
