@@ -29,11 +29,19 @@ from ._errors import (
     RedirectError,
     UnprocessableEntityError,
 )
+from ._logs import setup_logging as _setup_logging
 from ._response import RawResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
+
+not_given = NOT_GIVEN
+"""The official SDK's spelling of ``NOT_GIVEN``."""
+Client = LlamaCloud
+"""The official SDK's alias of ``LlamaCloud``."""
+AsyncClient = AsyncLlamaCloud
+"""The official SDK's alias of ``AsyncLlamaCloud``."""
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -47,9 +55,11 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncClient",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "Client",
     "ClientClosedError",
     "ConflictError",
     "InsecureBaseURLWarning",
@@ -68,4 +78,7 @@ __all__ = [
     "Timeout",
     "UnprocessableEntityError",
     "__version__",
+    "not_given",
 ]
+
+_setup_logging()

@@ -22,7 +22,7 @@ from ._errors import APIConnectionError, APIError, APIStatusError
 from ._request import Request, RequestLoop
 from ._retry import RetryEvent, RetryPolicy, never_sent
 from ._transport import Reply
-from ._types import Timeout
+from ._types import TimeoutArg
 
 R = TypeVar("R")
 
@@ -49,7 +49,7 @@ def key_for(key: object) -> str:
     return key
 
 
-def create_request(path: str, body: bytes, key: str, timeout: Timeout) -> Request:
+def create_request(path: str, body: bytes, key: str, timeout: TimeoutArg) -> Request:
     """The POST of a create: not idempotent, its key in ``Idempotency-Key``."""
     headers = {"Content-Type": "application/json", "Idempotency-Key": key}
     return Request("POST", path, timeout, headers, body, idempotent=False, idempotency_key=key)
