@@ -23,15 +23,25 @@ from ._errors import (
     LlamaCloudError,
     NotFoundError,
     PermissionDeniedError,
+    PollingError,
+    PollingTimeoutError,
     RateLimitError,
     RedirectError,
     UnprocessableEntityError,
 )
+from ._logs import setup_logging as _setup_logging
 from ._response import RawResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
+
+not_given = NOT_GIVEN
+"""The official SDK's spelling of ``NOT_GIVEN``."""
+Client = LlamaCloud
+"""The official SDK's alias of ``LlamaCloud``."""
+AsyncClient = AsyncLlamaCloud
+"""The official SDK's alias of ``AsyncLlamaCloud``."""
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -45,9 +55,11 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncClient",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "Client",
     "ClientClosedError",
     "ConflictError",
     "InsecureBaseURLWarning",
@@ -58,10 +70,15 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
+    "PollingError",
+    "PollingTimeoutError",
     "RateLimitError",
     "RawResponse",
     "RedirectError",
     "Timeout",
     "UnprocessableEntityError",
     "__version__",
+    "not_given",
 ]
+
+_setup_logging()

@@ -22,7 +22,7 @@ from ._errors import APIConnectionError, APIError, APIStatusError
 from ._request import Request, RequestLoop
 from ._retry import RetryEvent, RetryPolicy, never_sent
 from ._transport import Reply
-from ._types import Timeout
+from ._types import TimeoutArg
 
 R = TypeVar("R")
 
@@ -49,7 +49,7 @@ def key_for(key: object) -> str:
     return key
 
 
-def create_request(path: str, body: bytes, key: str, timeout: Timeout) -> Request:
+def create_request(path: str, body: bytes, key: str, timeout: TimeoutArg) -> Request:
     """The POST of a create: not idempotent, its key in ``Idempotency-Key``."""
     headers = {"Content-Type": "application/json", "Idempotency-Key": key}
     return Request("POST", path, timeout, headers, body, idempotent=False, idempotency_key=key)
@@ -68,7 +68,8 @@ async def create_once(
     requests: RequestLoop, request: Request, reconcile: Callable[[APIError], Awaitable[R | None]]
 ) -> Reply | R:
     """Send the create ``request``; after an ambiguous failure, what ``reconcile`` finds,
-    else send it again (up to the client's ``max_retries`` times).
+    else send it again (up to the client's ``max_retries`` times; with none left, the
+    lookup still runs, and the error is raised only when it finds nothing).
 
     ``reconcile(error)`` returns the job the call made, ``None`` when it made none, or
     raises ``error`` when it cannot tell.
@@ -87,7 +88,7 @@ async def create_once(
             return await requests.send(request)
         except APIError as error:
             policy = requests.options.policy
-            if not is_ambiguous(error, policy) or resent >= policy.max_retries:
+            if not is_ambiguous(error, policy):
                 raise
             try:
                 found = await reconcile(error)
@@ -97,6 +98,8 @@ async def create_once(
                 raise error from None
             if found is not None:
                 return found
+            if resent >= policy.max_retries:
+                raise
             resent += 1
             delay = policy.delay(resent, error)
             url = requests.options.base_url + request.path

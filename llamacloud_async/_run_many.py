@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import os
 
     from ._retry import RetryPolicy
-    from ._types import Timeout
+    from ._types import TimeoutArg
     from .resources.extract import AsyncExtractResource
     from .resources.files import AsyncFilesResource
 
@@ -83,7 +83,7 @@ class RunMany:
         batch_size: int,
         reuse_uploads: bool,
         on_event: Callable[[DocumentEvent], None] | None,
-        timeout: Timeout,
+        timeout: TimeoutArg,
         policy: RetryPolicy,
     ) -> None:
         self._extract = extract

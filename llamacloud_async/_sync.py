@@ -24,7 +24,7 @@ from llamacloud_async._config import (
 from llamacloud_async._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy
 from llamacloud_async._response import RawResponse
 from llamacloud_async._runtime import SyncClient
-from llamacloud_async._types import NOT_GIVEN, FileTypes, NotGiven, Timeout
+from llamacloud_async._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout, TimeoutArg
 from llamacloud_async._watch import DEFAULT_BATCH_SIZE
 from llamacloud_async.bulk import BulkOptions, BulkResult
 from llamacloud_async.pagination import SyncPaginatedCursor, SyncPaginatedExtractRuns
@@ -70,13 +70,14 @@ class LlamaCloud(SyncClient):
     threads at once; Ctrl-C cancels the request in flight.
 
     Args:
-        api_key: The API key; defaults to the ``LLAMA_CLOUD_API_KEY`` environment variable.
+        api_key: The API key; defaults to the ``LLAMA_CLOUD_API_KEY`` environment variable,
+            then ``LLAMA_PARSE_API_KEY``.
         base_url: The API's root URL; defaults to ``LLAMA_CLOUD_BASE_URL``, then
             ``https://api.cloud.llamaindex.ai`` (an empty variable counts as unset; an
             empty ``base_url`` is a ``ValueError``). Plain ``http://`` to a host other
             than loopback warns, because the key would travel unencrypted.
-        timeout: Seconds one attempt may take (connect, headers and body together);
-            ``None`` for no limit.
+        timeout: Seconds one attempt may take (connect, headers and body together), or a
+            ``Timeout`` (or ``httpx.Timeout``) with seconds per phase; ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
             429, 500, 502, 503, 504). Two, as in the official SDK: enough to ride out a
             blip without hiding an outage.
@@ -88,6 +89,7 @@ class LlamaCloud(SyncClient):
         total_timeout: Seconds a call may take across all its attempts and waits;
             ``None`` for no limit beyond ``timeout`` per attempt.
         default_headers: Extra headers sent with every request.
+        default_query: Query parameters sent with every request (a call's own win).
         max_response_size: The largest response body accepted, in bytes.
         max_connections: The most connections the session keeps open at once (on each
             event loop the client is used from).
@@ -109,13 +111,14 @@ class LlamaCloud(SyncClient):
 
     api_key = Option[str]()
     base_url = Option[str]()
-    timeout = Option[float | None]()
+    timeout = Option[float | Timeout | None]()
     max_retries = Option[int]()
     max_retry_after = Option[float]()
     retry_backoff = Option[float]()
     retry_on_conflict = Option[bool]()
     total_timeout = Option[float | None]()
     default_headers = Option[Mapping[str, str] | None]()
+    default_query = Option[Query | None]()
     max_response_size = Option[int]()
     max_connections = Option[int]()
     rate_limit = Option[float | None]()
@@ -127,13 +130,14 @@ class LlamaCloud(SyncClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         retry_on_conflict: bool = False,
         total_timeout: float | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Query | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         rate_limit: float | None = None,
@@ -151,6 +155,7 @@ class LlamaCloud(SyncClient):
                 retry_on_conflict=retry_on_conflict,
                 total_timeout=total_timeout,
                 default_headers=default_headers,
+                default_query=default_query,
                 max_response_size=max_response_size,
                 max_connections=max_connections,
                 rate_limit=rate_limit,
@@ -164,13 +169,16 @@ class LlamaCloud(SyncClient):
         *,
         api_key: str | NotGiven = NOT_GIVEN,
         base_url: str | NotGiven = NOT_GIVEN,
-        timeout: float | NotGiven | None = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
         retry_backoff: float | NotGiven = NOT_GIVEN,
         retry_on_conflict: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        set_default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        default_query: Query | NotGiven | None = NOT_GIVEN,
+        set_default_query: Query | NotGiven | None = NOT_GIVEN,
         max_response_size: int | NotGiven = NOT_GIVEN,
         max_connections: int | NotGiven = NOT_GIVEN,
         rate_limit: float | NotGiven | None = NOT_GIVEN,
@@ -184,6 +192,9 @@ class LlamaCloud(SyncClient):
         changed, the HTTP session and its connection pool, so it is cheap:
         ``client.with_options(max_retries=5).extraction.runs.get(run_id)``.
         Closing the client or any of its views closes them all.
+
+        As in the official SDK, ``default_headers`` and ``default_query`` are added to the
+        client's own; ``set_default_headers`` and ``set_default_query`` replace them.
         """
         return self._view(
             self._async.with_options(
@@ -196,6 +207,9 @@ class LlamaCloud(SyncClient):
                 retry_on_conflict=retry_on_conflict,
                 total_timeout=total_timeout,
                 default_headers=default_headers,
+                set_default_headers=set_default_headers,
+                default_query=default_query,
+                set_default_query=set_default_query,
                 max_response_size=max_response_size,
                 max_connections=max_connections,
                 rate_limit=rate_limit,
@@ -244,7 +258,7 @@ class ExtractResource:
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job: ``POST /api/v2/extract``.
 
@@ -269,7 +283,7 @@ class ExtractResource:
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one, e.g. to make a
                 create that is itself retried by your code at most one job.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The new job, usually ``PENDING``.
@@ -308,7 +322,7 @@ class ExtractResource:
         page_token: str | None = None,
         project_id: str | None = None,
         status: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedCursor[ExtractV2Job]:
         """List extraction jobs, newest first: ``GET /api/v2/extract``.
 
@@ -336,7 +350,7 @@ class ExtractResource:
             project_id: The project to read from.
             status: Only jobs in this status: ``CANCELLED``, ``COMPLETED``, ``FAILED``,
                 ``PENDING``, ``RUNNING`` or ``THROTTLED``.
-            timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: A filter is malformed: an unknown ``status`` or ``expand``, an
@@ -368,7 +382,7 @@ class ExtractResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
 
@@ -379,7 +393,7 @@ class ExtractResource:
             job_id: The job's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job, marked ``CANCELLED``.
@@ -404,7 +418,7 @@ class ExtractResource:
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
 
@@ -416,7 +430,7 @@ class ExtractResource:
             force: Delete it even if it has not finished.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The server's JSON answer as decoded (``None`` for an empty body).
@@ -509,7 +523,7 @@ class ExtractResource:
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job and wait for it: ``create`` then ``wait_for_completion``.
 
@@ -624,7 +638,10 @@ class ExtractResource:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
@@ -634,7 +651,10 @@ class ExtractResource:
                 ``"extract_metadata"``, ``"usage"`` (one value or a list).
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job, with ``extract_result`` once it has completed.
@@ -651,6 +671,9 @@ class ExtractResource:
             expand=expand,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -661,7 +684,9 @@ class ExtractResource:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractV2Job]]:
         """Get many extraction jobs by ID, concurrently.
@@ -676,7 +701,9 @@ class ExtractResource:
                 ``"extract_metadata"``, ``"usage"``.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id``, ``expand`` or a bulk option is
@@ -688,6 +715,8 @@ class ExtractResource:
                 expand=expand,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -710,7 +739,7 @@ class ExtractResource:
         batch_size: int = DEFAULT_BATCH_SIZE,
         reuse_uploads: bool = False,
         on_event: Callable[[DocumentEvent], None] | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> Iterator[DocumentResult]:
         """Extract from many documents: upload each, create its job, wait for them all.
 
@@ -788,7 +817,7 @@ class ExtractResourceWithRawResponse:
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[ExtractV2Job]:
         """Create an extraction job: ``POST /api/v2/extract``.
 
@@ -813,7 +842,7 @@ class ExtractResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[ExtractV2Job]:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
 
@@ -834,7 +863,7 @@ class ExtractResourceWithRawResponse:
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[object]:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
 
@@ -856,7 +885,10 @@ class ExtractResourceWithRawResponse:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[ExtractV2Job]:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
@@ -868,6 +900,9 @@ class ExtractResourceWithRawResponse:
             expand=expand,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -878,7 +913,9 @@ class ExtractResourceWithRawResponse:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[ExtractV2Job]]]:
         """Get many extraction jobs by ID, concurrently.
@@ -891,6 +928,8 @@ class ExtractResourceWithRawResponse:
                 expand=expand,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -936,7 +975,7 @@ class JobsResource:
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
 
@@ -958,7 +997,7 @@ class JobsResource:
                 may ignore it, depending on the organization's tier).
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The new job, usually ``PENDING``.
@@ -984,13 +1023,13 @@ class JobsResource:
         self,
         job_id: str,
         *,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
 
         Args:
             job_id: The job's ID.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job: its status, agent and file.
@@ -1010,13 +1049,13 @@ class JobsResource:
         self,
         *,
         extraction_agent_id: str,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> JobListResponse:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
 
         Args:
             extraction_agent_id: The agent whose jobs to list.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             Every job of the agent (the v1 API does not page them).
@@ -1143,7 +1182,10 @@ class JobsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> JobGetResultResponse:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
@@ -1151,7 +1193,10 @@ class JobsResource:
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The extracted data and its metadata.
@@ -1166,6 +1211,9 @@ class JobsResource:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1175,7 +1223,9 @@ class JobsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[JobGetResultResponse]]:
         """Get the results of many extraction jobs, concurrently.
@@ -1188,7 +1238,9 @@ class JobsResource:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -1198,6 +1250,8 @@ class JobsResource:
                 job_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -1221,7 +1275,7 @@ class JobsResourceWithRawResponse:
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[ExtractJob]:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
 
@@ -1244,7 +1298,7 @@ class JobsResourceWithRawResponse:
         self,
         job_id: str,
         *,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[ExtractJob]:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
 
@@ -1260,7 +1314,7 @@ class JobsResourceWithRawResponse:
         self,
         *,
         extraction_agent_id: str,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[JobListResponse]:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
 
@@ -1278,7 +1332,10 @@ class JobsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[JobGetResultResponse]:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
@@ -1289,6 +1346,9 @@ class JobsResourceWithRawResponse:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1298,7 +1358,9 @@ class JobsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[JobGetResultResponse]]]:
         """Get the results of many extraction jobs, concurrently.
@@ -1310,6 +1372,8 @@ class JobsResourceWithRawResponse:
                 job_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -1333,7 +1397,7 @@ class RunsResource:
         extraction_agent_id: str,
         limit: int | None = None,
         skip: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedExtractRuns[ExtractRun]:
         """List an agent's extraction runs: ``GET /api/v1/extraction/runs``.
 
@@ -1347,7 +1411,7 @@ class RunsResource:
             extraction_agent_id: The agent whose runs to list.
             limit: Runs per page.
             skip: Runs to skip before the first page.
-            timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``extraction_agent_id`` is empty, ``limit`` is below 1 or ``skip``
@@ -1369,7 +1433,7 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
 
@@ -1377,7 +1441,7 @@ class RunsResource:
             run_id: The run's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The server's JSON answer as decoded (``None`` for an empty body).
@@ -1401,7 +1465,10 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
@@ -1409,7 +1476,10 @@ class RunsResource:
             run_id: The run's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The run, with its configuration, status and extracted data.
@@ -1424,6 +1494,9 @@ class RunsResource:
             run_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1433,7 +1506,10 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
@@ -1441,7 +1517,10 @@ class RunsResource:
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job's run, with its configuration, status and extracted data.
@@ -1456,6 +1535,9 @@ class RunsResource:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1465,7 +1547,9 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractRun]]:
         """Get many extraction runs by ID, concurrently.
@@ -1478,7 +1562,9 @@ class RunsResource:
             run_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -1488,6 +1574,8 @@ class RunsResource:
                 run_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -1499,7 +1587,9 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractRun]]:
         """Get the runs of many extraction jobs, concurrently.
@@ -1512,7 +1602,9 @@ class RunsResource:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -1522,6 +1614,8 @@ class RunsResource:
                 job_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -1540,7 +1634,7 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[object]:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
 
@@ -1560,7 +1654,10 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[ExtractRun]:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
@@ -1571,6 +1668,9 @@ class RunsResourceWithRawResponse:
             run_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1580,7 +1680,10 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RawResponse[ExtractRun]:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
@@ -1591,6 +1694,9 @@ class RunsResourceWithRawResponse:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1600,7 +1706,9 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
         """Get many extraction runs by ID, concurrently.
@@ -1612,6 +1720,8 @@ class RunsResourceWithRawResponse:
                 run_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -1623,7 +1733,9 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
         """Get the runs of many extraction jobs, concurrently.
@@ -1635,6 +1747,8 @@ class RunsResourceWithRawResponse:
                 job_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -1655,7 +1769,7 @@ class FilesResource:
         organization_id: str | None = None,
         project_id: str | None = None,
         external_file_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileCreateResponse:
         """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
 
@@ -1705,7 +1819,7 @@ class FilesResource:
         expand: Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileRetrieveResponse:
         """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
 
@@ -1736,7 +1850,7 @@ class FilesResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> None:
         """Delete a file: ``DELETE /api/v1/beta/files/{file_id}``.
 
@@ -1766,7 +1880,7 @@ class FilesResource:
         expires_at_seconds: int | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> PresignedURL:
         """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
 
@@ -1803,7 +1917,7 @@ class FilesResource:
         page_size: int | None = None,
         page_token: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedCursor[FileListResponse]:
         """List files: ``GET /api/v1/beta/files``.
 

@@ -24,6 +24,7 @@ QueryValue: TypeAlias = str | int | bool | Sequence[str] | None
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*")
 _FORBIDDEN = re.compile(r"[/?#\\\x00-\x1f\x7f]")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def path_segment(name: str, value: str) -> str:
@@ -222,3 +223,50 @@ def json_body(body: Mapping[str, Any]) -> bytes:
         return msgspec.json.encode(body)
     except (TypeError, msgspec.EncodeError) as error:
         raise TypeError(f"the arguments cannot be sent as JSON: {error}") from None
+
+
+def extra_query_string(name: str, query: Mapping[str, object] | None) -> str:
+    """``query`` (``extra_query`` or ``default_query``) encoded as ``k=v&k=v``, without
+    its separator; a list repeats its key, ``True`` is ``true`` and ``None`` is left out."""
+    if not query:
+        return ""
+    pairs: list[str] = []
+    for key, value in query.items():
+        if not isinstance(key, str) or not key:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ValueError(f"{name} has a key that is not a non-empty string: {key!r}")
+        values = list(cast("Sequence[object]", value)) if isinstance(value, (list, tuple)) else [value]
+        encoded_key = quote(key, safe="")
+        pairs.extend(
+            f"{encoded_key}={quote(_query_value(name, key, v), safe='')}" for v in values if v is not None
+        )
+    return "&".join(pairs)
+
+
+def _query_value(name: str, key: str, value: object) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise TypeError(
+        f"{name}[{key!r}] must be a str, number, bool or a list of them, not {type(value).__name__}"
+    )
+
+
+def checked_extra_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A call's ``extra_headers``, checked: names and values are strings without line
+    breaks, and ``Authorization`` is refused (the client's ``api_key`` is always sent)."""
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ValueError(f"extra_headers has an invalid header name: {name!r}")
+        if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"extra_headers[{name!r}] must be a str, not {type(value).__name__}")
+        if any(ch in value for ch in "\r\n\x00"):
+            raise ValueError(f"extra_headers[{name!r}] contains a line break or NUL character")
+        if name.lower() == "authorization":
+            raise ValueError(
+                "extra_headers cannot set Authorization: the client's api_key is always sent; "
+                "use client.with_options(api_key=...) for another key"
+            )
+        checked[name] = value
+    return checked

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ._request import Request
 from ._response import parse
 from ._transport import Reply
-from ._types import Timeout
+from ._types import TimeoutArg
 from ._validation import QueryValue, encode_query
 from .types.extract_v2_job_query_response import ExtractV2JobQueryResponse
 from .types.extraction.extract_run_list_response import ExtractRunListResponse
@@ -57,7 +57,7 @@ class PageRequest(Generic[P]):
         send: Callable[[Request], Awaitable[Reply]],
         path: str,
         params: Mapping[str, QueryValue],
-        timeout: Timeout,
+        timeout: TimeoutArg,
         make: Callable[[PageRequest[P], Reply, dict[str, QueryValue]], P],
     ) -> None:
         self._send = send

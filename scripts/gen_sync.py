@@ -281,12 +281,17 @@ def _parameter(arg: ast.arg, default: ast.expr | None, names: Names, module: Mod
         names.use(annotation, module)
         text += f": {annotation}"
     if default is not None:
-        value = ast.unparse(default)
-        if isinstance(default, ast.Constant) and isinstance(default.value, str):
-            value = json.dumps(default.value)  # double quotes, as the formatter writes them
+        value = _literal(default)
         names.use(value, module)
         text += f" = {value}" if arg.annotation is not None else f"={value}"
     return text
+
+
+def _literal(node: ast.expr) -> str:
+    """``node`` as source, strings in double quotes as the formatter writes them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return json.dumps(node.value)
+    return ast.unparse(node)
 
 
 def _call_arguments(node: ast.AsyncFunctionDef | ast.FunctionDef) -> list[str]:

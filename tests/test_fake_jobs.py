@@ -16,6 +16,8 @@ import pytest
 
 from llamacloud_async.testing import (
     AfterProcessing,
+    CloseMidBody,
+    Delay,
     FakeLlamaCloud,
     JobRequest,
     ManualClock,
@@ -535,3 +537,13 @@ def test_the_command_line_takes_the_server_options() -> None:
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+async def test_a_close_mid_body_on_create_still_creates_and_a_late_answer_arrives(api: Api) -> None:
+    api.fake.inject(CloseMidBody(), route="extract-create")
+    with pytest.raises(aiohttp.ClientError):
+        await api.create("dfl-1")
+    assert api.fake.created == 1
+    api.fake.inject(AfterProcessing(Delay(0.05)), route="extract-create")
+    assert (await api.create("dfl-2"))["status"] == "PENDING"
+    assert api.fake.created == 2

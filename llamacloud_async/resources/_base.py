@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from .._request import Request
 from .._response import RawResponse, parse
 from .._transport import Reply
-from .._types import Timeout
+from .._types import Body, Headers, Query, TimeoutArg
 from .._validation import query_string
 from ..bulk import BulkFetch, BulkOptions
 
@@ -30,11 +30,25 @@ class AsyncAPIResource:
         self._requests = client._requests  # pyright: ignore[reportPrivateUsage]
         self._send = self._requests.send
 
-    async def _get(self, path: str, model: type[T], timeout: Timeout) -> T:
+    async def _get(
+        self,
+        path: str,
+        model: type[T],
+        timeout: TimeoutArg,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> T:
         """``GET path`` (with its query string), decoded into ``model`` (or raw)."""
-        return self._decoded(await self._send(Request("GET", path, timeout)), model)
+        request = Request("GET", path, timeout)
+        if extra_headers or extra_query or extra_body:
+            if extra_body:
+                raise ValueError("extra_body cannot be sent: a GET request has no body")
+            request = request.with_extras(extra_headers, extra_query)
+        return self._decoded(await self._send(request), model)
 
-    async def _read(self, path: str, model: type[T], timeout: Timeout) -> T:
+    async def _read(self, path: str, model: type[T], timeout: TimeoutArg) -> T:
         """``GET path`` decoded into ``model``, raw or not: for pages and polls."""
         return parse(await self._send(Request("GET", path, timeout)), model)
 
@@ -42,12 +56,12 @@ class AsyncAPIResource:
         """Whether the client's retry policy would try a read again after ``error``."""
         return self._requests.options.policy.is_retryable(error)
 
-    async def _post(self, path: str, model: type[T], timeout: Timeout) -> T:
+    async def _post(self, path: str, model: type[T], timeout: TimeoutArg) -> T:
         """``POST path`` without a body, for an action that is harmless to repeat (a
         cancel): retried like a ``GET``."""
         return self._decoded(await self._send(Request("POST", path, timeout)), model)
 
-    async def _delete(self, path: str, timeout: Timeout) -> object:
+    async def _delete(self, path: str, timeout: TimeoutArg) -> object:
         """``DELETE path``: the decoded JSON body, ``None`` for an empty one (or raw)."""
         reply = await self._send(Request("DELETE", path, timeout))
         if self._raw or reply.content.strip():
@@ -64,19 +78,23 @@ class AsyncAPIResource:
         ids: Iterable[str] | AsyncIterable[str],
         get_one: Callable[..., Coroutine[Any, Any, T]],
         scope: dict[str, Any],
-        timeout: Timeout,
+        timeout: TimeoutArg,
         options: BulkOptions,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
     ) -> BulkFetch[T]:
         """The method ``get_one(resource, id, **scope)`` for every ID, as a ``BulkFetch`` on
         this client's request path. ``scope`` (query parameters) is checked here, before
         anything runs. Bodies are fetched raw and decoded where the items are consumed.
         Each dispatch is one attempt: the fetch retries an item itself, so that an item
         waiting to retry holds none of the ``concurrency`` slots."""
-        query_string(**scope)
+        Request("GET", query_string(**scope)).with_extras(extra_headers, extra_query)  # checks them
         one_attempt = type(self)(self._client.with_options(max_retries=0), raw=True)
+        extras = {"extra_headers": extra_headers, "extra_query": extra_query}
         return BulkFetch[T](
             ids,
-            partial(get_one, one_attempt, **scope, timeout=timeout),
+            partial(get_one, one_attempt, **scope, **extras, timeout=timeout),
             self._client._requests,  # pyright: ignore[reportPrivateUsage]
             self._client._retries,  # pyright: ignore[reportPrivateUsage]
             decode=None if self._raw else RawResponse[T].parse,

@@ -12,7 +12,7 @@ from .._idempotency import create_once, create_request, key_for
 from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
 from .._run_many import RunMany
 from .._transport import Reply
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import (
     QueryValue,
     choice,
@@ -82,7 +82,7 @@ class AsyncExtractResource(AsyncAPIResource):
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job: ``POST /api/v2/extract``.
 
@@ -107,7 +107,7 @@ class AsyncExtractResource(AsyncAPIResource):
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one, e.g. to make a
                 create that is itself retried by your code at most one job.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The new job, usually ``PENDING``.
@@ -157,7 +157,7 @@ class AsyncExtractResource(AsyncAPIResource):
         since: datetime,
         organization_id: str | None,
         project_id: str | None,
-        timeout: Timeout,
+        timeout: TimeoutArg,
     ) -> ExtractV2Job | None:
         """The oldest job with this input created since ``since``, if any."""
         candidates: list[ExtractV2Job] = []
@@ -199,7 +199,7 @@ class AsyncExtractResource(AsyncAPIResource):
         page_token: str | None = None,
         project_id: str | None = None,
         status: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> AsyncPaginator[ExtractV2Job, AsyncPaginatedCursor[ExtractV2Job]]:
         """List extraction jobs, newest first: ``GET /api/v2/extract``.
 
@@ -227,7 +227,7 @@ class AsyncExtractResource(AsyncAPIResource):
             project_id: The project to read from.
             status: Only jobs in this status: ``CANCELLED``, ``COMPLETED``, ``FAILED``,
                 ``PENDING``, ``RUNNING`` or ``THROTTLED``.
-            timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: A filter is malformed: an unknown ``status`` or ``expand``, an
@@ -259,7 +259,7 @@ class AsyncExtractResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
 
@@ -270,7 +270,7 @@ class AsyncExtractResource(AsyncAPIResource):
             job_id: The job's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job, marked ``CANCELLED``.
@@ -294,7 +294,7 @@ class AsyncExtractResource(AsyncAPIResource):
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
 
@@ -306,7 +306,7 @@ class AsyncExtractResource(AsyncAPIResource):
             force: Delete it even if it has not finished.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The server's JSON answer as decoded (``None`` for an empty body).
@@ -432,7 +432,7 @@ class AsyncExtractResource(AsyncAPIResource):
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job and wait for it: ``create`` then ``wait_for_completion``.
 
@@ -581,7 +581,10 @@ class AsyncExtractResource(AsyncAPIResource):
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
@@ -591,7 +594,10 @@ class AsyncExtractResource(AsyncAPIResource):
                 ``"extract_metadata"``, ``"usage"`` (one value or a list).
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job, with ``extract_result`` once it has completed.
@@ -608,6 +614,9 @@ class AsyncExtractResource(AsyncAPIResource):
             + query_string(expand=expand, organization_id=organization_id, project_id=project_id),
             ExtractV2Job,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_many(
@@ -617,7 +626,9 @@ class AsyncExtractResource(AsyncAPIResource):
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractV2Job]:
         """Get many extraction jobs by ID, concurrently.
@@ -632,7 +643,9 @@ class AsyncExtractResource(AsyncAPIResource):
                 ``"extract_metadata"``, ``"usage"``.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id``, ``expand`` or a bulk option is
@@ -644,6 +657,8 @@ class AsyncExtractResource(AsyncAPIResource):
             {"expand": expand, "organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def run_many(
@@ -663,7 +678,7 @@ class AsyncExtractResource(AsyncAPIResource):
         batch_size: int = DEFAULT_BATCH_SIZE,
         reuse_uploads: bool = False,
         on_event: Callable[[DocumentEvent], None] | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> RunMany:
         """Extract from many documents: upload each, create its job, wait for them all.
 

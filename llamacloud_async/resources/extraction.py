@@ -10,7 +10,7 @@ from .._errors import APIError
 from .._idempotency import create_once, create_request, key_for
 from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
 from .._transport import Reply
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import (
     choice,
     encode_query,
@@ -87,7 +87,7 @@ class AsyncJobsResource(AsyncAPIResource):
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
 
@@ -109,7 +109,7 @@ class AsyncJobsResource(AsyncAPIResource):
                 may ignore it, depending on the organization's tier).
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The new job, usually ``PENDING``.
@@ -150,12 +150,12 @@ class AsyncJobsResource(AsyncAPIResource):
         assert isinstance(outcome, Reply)
         return self._decoded(outcome, ExtractJob)
 
-    async def get(self, job_id: str, *, timeout: Timeout = NOT_GIVEN) -> ExtractJob:
+    async def get(self, job_id: str, *, timeout: TimeoutArg = NOT_GIVEN) -> ExtractJob:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
 
         Args:
             job_id: The job's ID.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job: its status, agent and file.
@@ -169,12 +169,12 @@ class AsyncJobsResource(AsyncAPIResource):
             "/api/v1/extraction/jobs/" + path_segment("job_id", job_id), ExtractJob, timeout
         )
 
-    async def list(self, *, extraction_agent_id: str, timeout: Timeout = NOT_GIVEN) -> JobListResponse:
+    async def list(self, *, extraction_agent_id: str, timeout: TimeoutArg = NOT_GIVEN) -> JobListResponse:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
 
         Args:
             extraction_agent_id: The agent whose jobs to list.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             Every job of the agent (the v1 API does not page them).
@@ -188,7 +188,7 @@ class AsyncJobsResource(AsyncAPIResource):
         )
         return await self._get(path, JobListResponse, timeout)
 
-    async def _list(self, extraction_agent_id: str, timeout: Timeout) -> JobListResponse:
+    async def _list(self, extraction_agent_id: str, timeout: TimeoutArg) -> JobListResponse:
         path = "/api/v1/extraction/jobs" + encode_query({"extraction_agent_id": extraction_agent_id})
         return await self._read(path, JobListResponse, timeout)
 
@@ -317,7 +317,10 @@ class AsyncJobsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> JobGetResultResponse:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
@@ -325,7 +328,10 @@ class AsyncJobsResource(AsyncAPIResource):
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The extracted data and its metadata.
@@ -340,6 +346,9 @@ class AsyncJobsResource(AsyncAPIResource):
             + query_string(organization_id=organization_id, project_id=project_id),
             JobGetResultResponse,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_results(
@@ -348,7 +357,9 @@ class AsyncJobsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[JobGetResultResponse]:
         """Get the results of many extraction jobs, concurrently.
@@ -361,7 +372,9 @@ class AsyncJobsResource(AsyncAPIResource):
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -372,6 +385,8 @@ class AsyncJobsResource(AsyncAPIResource):
             {"organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
 
@@ -400,7 +415,7 @@ class AsyncRunsResource(AsyncAPIResource):
         extraction_agent_id: str,
         limit: int | None = None,
         skip: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> AsyncPaginator[ExtractRun, AsyncPaginatedExtractRuns[ExtractRun]]:
         """List an agent's extraction runs: ``GET /api/v1/extraction/runs``.
 
@@ -414,7 +429,7 @@ class AsyncRunsResource(AsyncAPIResource):
             extraction_agent_id: The agent whose runs to list.
             limit: Runs per page.
             skip: Runs to skip before the first page.
-            timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``extraction_agent_id`` is empty, ``limit`` is below 1 or ``skip``
@@ -436,7 +451,7 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
 
@@ -444,7 +459,7 @@ class AsyncRunsResource(AsyncAPIResource):
             run_id: The run's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The server's JSON answer as decoded (``None`` for an empty body).
@@ -467,7 +482,10 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
@@ -475,7 +493,10 @@ class AsyncRunsResource(AsyncAPIResource):
             run_id: The run's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The run, with its configuration, status and extracted data.
@@ -491,6 +512,9 @@ class AsyncRunsResource(AsyncAPIResource):
             + query_string(organization_id=organization_id, project_id=project_id),
             ExtractRun,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     async def get_by_job(
@@ -499,7 +523,10 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
@@ -507,7 +534,10 @@ class AsyncRunsResource(AsyncAPIResource):
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job's run, with its configuration, status and extracted data.
@@ -523,6 +553,9 @@ class AsyncRunsResource(AsyncAPIResource):
             + query_string(organization_id=organization_id, project_id=project_id),
             ExtractRun,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_many(
@@ -531,7 +564,9 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractRun]:
         """Get many extraction runs by ID, concurrently.
@@ -544,7 +579,9 @@ class AsyncRunsResource(AsyncAPIResource):
             run_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -555,6 +592,8 @@ class AsyncRunsResource(AsyncAPIResource):
             {"organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def get_many_by_job(
@@ -563,7 +602,9 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractRun]:
         """Get the runs of many extraction jobs, concurrently.
@@ -576,7 +617,9 @@ class AsyncRunsResource(AsyncAPIResource):
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -587,6 +630,8 @@ class AsyncRunsResource(AsyncAPIResource):
             {"organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
 

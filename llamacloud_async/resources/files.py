@@ -8,7 +8,7 @@ from typing import Any, cast
 from .._request import Request
 from .._response import parse
 from .._transport import Reply
-from .._types import NOT_GIVEN, FileTypes, Timeout
+from .._types import NOT_GIVEN, FileTypes, TimeoutArg
 from .._validation import (
     QueryValue,
     choice,
@@ -48,7 +48,7 @@ class AsyncFilesResource(AsyncAPIResource):
         organization_id: str | None = None,
         project_id: str | None = None,
         external_file_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileCreateResponse:
         """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
 
@@ -100,7 +100,7 @@ class AsyncFilesResource(AsyncAPIResource):
         expand: Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileRetrieveResponse:
         """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
 
@@ -125,7 +125,7 @@ class AsyncFilesResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> None:
         """Delete a file: ``DELETE /api/v1/beta/files/{file_id}``.
 
@@ -150,7 +150,7 @@ class AsyncFilesResource(AsyncAPIResource):
         expires_at_seconds: int | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> PresignedURL:
         """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
 
@@ -184,7 +184,7 @@ class AsyncFilesResource(AsyncAPIResource):
         page_size: int | None = None,
         page_token: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> AsyncPaginator[FileListResponse, AsyncPaginatedCursor[FileListResponse]]:
         """List files: ``GET /api/v1/beta/files``.
 

@@ -90,15 +90,12 @@ class JobRoutes:
 
     def stored(self, route: Route, id_: str, request: web.Request) -> web.Response | None:
         """The answer for a stored (or deleted) job or run on a GET route; ``None`` if unknown."""
-        if id_ in self.store.deleted:
-            return _json(404, {"detail": f"{route} {id_} not found"})
+        job = (self.store.runs if route == "run" else self.store.jobs).get(id_)
+        if job is None:
+            return _not_found(route, id_) if id_ in self.store.deleted else None
         now = self.store.now()
         if route == "run":
-            job = self.store.runs.get(id_)
-            return None if job is None else _json(200, self._run_body(job, now))
-        job = self.store.jobs.get(id_)
-        if job is None:
-            return None
+            return _json(200, self._run_body(job, now))
         if route == "extract" and job.request.api == "v2":
             try:
                 expand = _expand(request)

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Literal
 
@@ -116,6 +117,11 @@ class FakeLlamaCloud:
         result_for: ``(file_input, configuration) -> extract_result`` for completed jobs;
             by default a job on an uploaded file extracts from the file's text
             (``key: value`` lines, see ``result_from_text``), any other from its ID.
+        idempotency_keys: Honour ``Idempotency-Key`` on creates; ``False`` stands in for a
+            server that ignores the header (every create makes a job).
+        epoch: The time jobs' timestamps start from (2025-03-04T10:15:30Z by default);
+            ``datetime.now(timezone.utc)`` makes them agree with this machine's clock, as
+            a real server's do, which a create's lookup after an ambiguous failure needs.
     """
 
     def __init__(
@@ -140,6 +146,8 @@ class FakeLlamaCloud:
         partial_jobs: Predicate | None = None,
         failure_rate: float = 0.0,
         result_for: ResultFor | None = None,
+        idempotency_keys: bool = True,
+        epoch: datetime | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -167,6 +175,8 @@ class FakeLlamaCloud:
             partial_jobs=partial_jobs,
             failure_rate=failure_rate,
             seed=seed,
+            idempotency_keys=idempotency_keys,
+            epoch=epoch,
         )
         self.files = FileStore()
         """Uploaded files; ``files.uploads_by_sha256`` counts each content's uploads."""
@@ -298,12 +308,17 @@ class FakeLlamaCloud:
                 hint = {"retry-after-ms": str(wait)} if self.retry_after else {}
                 return _json(429, {"detail": "Rate limit exceeded"}, hint)
             fault = self._fault_for(route, id_)
-            if isinstance(fault, AfterProcessing):
-                return await _apply(fault.fault, request, _body_of(await answer(request, id_)))
             if isinstance(fault, Delay):
                 await asyncio.sleep(fault.seconds)
-            elif isinstance(fault, CloseMidBody | TruncatedJSON | Trickle):
-                return await _apply(fault, request, _body_of(await answer(request, id_)))
+            elif isinstance(fault, AfterProcessing | CloseMidBody | TruncatedJSON | Trickle):
+                # These need the answer: processing happens, then the fault.
+                response = await answer(request, id_)
+                after = fault.fault if isinstance(fault, AfterProcessing) else fault
+                if not isinstance(after, Delay):
+                    return await _apply(after, request, _body_of(response))
+                await asyncio.sleep(after.seconds)
+                response.headers.update(_request_id())
+                return response
             elif fault is not None:
                 return await _apply(fault, request, lambda: None)
             response = await answer(request, id_)
