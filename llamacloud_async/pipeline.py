@@ -5,9 +5,9 @@ run already did) and yields one ``DocumentResult`` per document as each finishes
 
     async for result in client.extract.run_many(paths, configuration={"data_schema": schema}):
         if result.ok:
-            print(result.document.path, result.job.extract_result)
+            print(result.document.path, result.unwrap().extract_result)
         else:
-            print(result.document.path, "failed:", result.error or result.job.error_message)
+            print(result.document.path, "failed:", result.error or result.job)
 
 ``on_event`` sees each step as it happens (``DocumentEvent``: hashed, uploaded, job
 created), so a caller can record it and hand it back as a ``Document`` on a later run:
