@@ -26,8 +26,6 @@ from .conftest import API_KEY
 
 SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}, "total": {"type": "number"}}}
 CONFIG = {"data_schema": SCHEMA}
-NOW = datetime.now(timezone.utc)
-"""The fakes' timestamps agree with this machine's clock, as a real server's do."""
 
 
 @pytest.fixture
@@ -68,7 +66,7 @@ async def test_an_ambiguous_failure_after_the_job_was_made_finds_it_instead_of_m
     fault: AfterProcessing,
 ) -> None:
     async with (
-        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=NOW) as fake,
+        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=datetime.now(timezone.utc)) as fake,
         AsyncLlamaCloud(
             api_key=API_KEY, base_url=fake.base_url, max_retries=2, retry_backoff=0.01, timeout=0.5
         ) as client,
@@ -85,7 +83,7 @@ async def test_an_ambiguous_failure_after_the_job_was_made_finds_it_instead_of_m
 
 async def test_a_reset_before_processing_is_resent_and_makes_one_job() -> None:
     async with (
-        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=NOW) as fake,
+        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=datetime.now(timezone.utc)) as fake,
         AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=2, retry_backoff=0.01) as client,
     ):
         fake.inject(Reset(), route="extract-create")
