@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import random
 from collections import OrderedDict
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from ._errors import APIError
+from ._errors import APIError, RateLimitError
 from .pipeline import Document, DocumentEvent, DocumentResult, EventKind, RunManyProgress
 from .types.extract_v2 import ExtractV2Job
 
@@ -37,10 +38,16 @@ if TYPE_CHECKING:
     from .resources.extract import AsyncExtractResource
     from .resources.files import AsyncFilesResource
 
+T = TypeVar("T")
+
 _HASH_CHUNK = 1024 * 1024
 _KNOWN_UPLOADS = 4096
 """Recent content hashes and their file IDs: identical documents close together in the
 input are uploaded once."""
+_THROTTLED_FOR = 300.0
+"""Seconds a step may keep meeting 429s (after the client's own retries) before its
+document fails with the ``RateLimitError``."""
+_THROTTLED_WAIT_MAX = 30.0
 _GATHER_SECONDS = 0.25
 """The longest new job IDs wait for others before their batch is watched (at most half
 the polling interval): a fuller batch costs the same one request per poll."""
@@ -186,20 +193,24 @@ class RunMany:
                     self._event("hashed", state)
                 state.file_id = document.file_id
                 if state.file_id is None and document.job_id is None:
-                    state.file_id = await self._file_for(
-                        state.sha256, document.path, self._reuse_uploads or document.may_be_uploaded
+                    look_first = self._reuse_uploads or document.may_be_uploaded
+                    state.file_id = await _until_not_throttled(
+                        lambda: self._file_for(state.sha256 or "", document.path, look_first)
                     )
                     self._event("uploaded", state)
                 self.progress.uploaded += 1
                 state.job_id = document.job_id
                 if state.job_id is None:
                     assert state.file_id is not None
-                    job = await self._extract.create(
-                        file_input=state.file_id,
-                        idempotency_key=self._key(state.file_id),
-                        timeout=self._timeout,
-                        **self._create,
-                        **self._scope,
+                    file_id = state.file_id
+                    job = await _until_not_throttled(
+                        lambda: self._extract.create(
+                            file_input=file_id,
+                            idempotency_key=self._key(file_id),
+                            timeout=self._timeout,
+                            **self._create,
+                            **self._scope,
+                        )
                     )
                     state.job_id = job.id
                     self._event("created", state)
@@ -321,6 +332,26 @@ class _State:
         self.file_id: str | None = None
         self.job_id: str | None = None
         self.counted_running = False
+
+
+async def _until_not_throttled(step: Callable[[], Awaitable[T]]) -> T:
+    """``step()``, tried again while the server answers 429 after the client's own
+    retries: back-pressure from a busy server, which never processed the request, is
+    not a reason to fail the document. The client's rate limiter has slowed down by
+    then; each wait doubles (from 0.25 s, up to 30 s, at least the server's hint), for
+    at most ``_THROTTLED_FOR`` seconds in all."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + _THROTTLED_FOR
+    wait = 0.25
+    while True:
+        try:
+            return await step()
+        except RateLimitError as error:
+            delay = max(wait, error.retry_after or 0.0) * (0.75 + random.random() / 2)
+            if loop.time() + delay > give_up:
+                raise
+            await asyncio.sleep(delay)
+            wait = min(_THROTTLED_WAIT_MAX, wait * 2)
 
 
 def _sha256(path: str) -> str:

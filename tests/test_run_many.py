@@ -204,3 +204,37 @@ async def test_cancelling_the_consumer_stops_the_run_promptly(tmp_path: Path) ->
             task.cancel()
             done, _ = await asyncio.wait([task], timeout=5)
             assert done, f"the run did not stop within 5s of a cancel after {delay}s"
+
+
+async def test_an_upload_whose_answer_was_lost_is_found_not_repeated(tmp_path: Path) -> None:
+    from llamacloud_async import APIConnectionError
+    from llamacloud_async.testing import AfterProcessing, Reset
+
+    paths = documents(tmp_path, 2)
+    async with FakeLlamaCloud(clock=ManualClock()) as fake, client_for(fake) as client:
+        fake.inject(AfterProcessing(Reset()), route="file-create", times=1)
+        with pytest.raises(APIConnectionError):  # files.create alone cannot know: it does not resend
+            await client.files.create(file=b"another document", purpose="extract")
+        assert fake.counts["file-create"] == 1
+        fake.inject(AfterProcessing(Reset()), route="file-create", times=1)
+        results = [r async for r in client.extract.run_many(paths, configuration=CONFIGURATION)]
+    assert all(r.ok for r in results)
+    # run_many looked the lost upload up by its hash instead of uploading it again
+    assert fake.counts["file-create"] == 3
+    assert fake.counts["file-list"] == 1
+    assert fake.files.uploads_by_sha256[str(results[0].sha256)] == 1
+    assert fake.files.uploads_by_sha256[str(results[1].sha256)] == 1
+
+
+async def test_the_run_shares_the_clients_rate_limiter(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 60)
+    async with FakeLlamaCloud(clock=ManualClock(), rate_limit=150) as fake, client_for(fake) as client:
+        run = client.extract.run_many(
+            paths, configuration=CONFIGURATION, concurrency=16, polling_interval=0.05
+        )
+        results = [r async for r in run]
+        throttled = client._requests.limiter.throttled  # pyright: ignore[reportPrivateUsage]
+    assert len(results) == 60
+    assert [repr(r.error) for r in results if not r.ok] == []
+    assert throttled > 0  # the server pushed back, and every document still completed
+    assert fake.store.created == 60
