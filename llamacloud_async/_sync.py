@@ -53,6 +53,7 @@ __all__ = [
     "ExtractResourceWithRawResponse",
     "ExtractionResource",
     "FilesResource",
+    "FilesResourceWithRawResponse",
     "JobsResource",
     "JobsResourceWithRawResponse",
     "LlamaCloud",
@@ -1761,6 +1762,11 @@ class FilesResource:
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> FilesResourceWithRawResponse:
+        """The same methods, returning the undecoded ``RawResponse``."""
+        return FilesResourceWithRawResponse(self._client)
+
     def create(
         self,
         *,
@@ -1957,4 +1963,79 @@ class FilesResource:
                 project_id=project_id,
                 timeout=timeout,
             ),
+        )
+
+
+class FilesResourceWithRawResponse:
+    """``files.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, client: LlamaCloud) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        file: FileTypes,
+        purpose: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        external_file_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> RawResponse[FileCreateResponse]:
+        """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
+
+        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        """
+        return self._client._runtime.call(
+            self._client._async.files.with_raw_response.create,
+            file=file,
+            purpose=purpose,
+            organization_id=organization_id,
+            project_id=project_id,
+            external_file_id=external_file_id,
+            timeout=timeout,
+        )
+
+    def retrieve(
+        self,
+        file_id: str,
+        *,
+        expand: Sequence[str] | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> RawResponse[FileRetrieveResponse]:
+        """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
+
+        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        """
+        return self._client._runtime.call(
+            self._client._async.files.with_raw_response.retrieve,
+            file_id,
+            expand=expand,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+
+    def content(
+        self,
+        file_id: str,
+        *,
+        expires_at_seconds: int | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> RawResponse[PresignedURL]:
+        """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
+
+        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        """
+        return self._client._runtime.call(
+            self._client._async.files.with_raw_response.content,
+            file_id,
+            expires_at_seconds=expires_at_seconds,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
         )

@@ -286,3 +286,15 @@ def test_sync_list_returns_the_first_page_and_iterates_all() -> None:
         page = client.files.list(page_size=2)
         assert [f.id for f in page.items] == ids[:2]
         assert [f.id for f in page] == ids
+
+
+async def test_raw_responses_keep_the_reply_and_parse_to_the_model(fake: FakeLlamaCloud) -> None:
+    async with client_for(fake) as client:
+        raw = await client.files.with_raw_response.create(file=b"raw", purpose="extract")
+        created = raw.parse()
+        got = await client.files.with_raw_response.retrieve(created.id)
+        link = await client.files.with_raw_response.content(created.id)
+    assert raw.status_code == 200
+    assert isinstance(created, FileCreateResponse)
+    assert got.parse().id == created.id
+    assert isinstance(link.parse(), PresignedURL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, cast
 
 from .._request import Request
@@ -26,7 +27,7 @@ from ..types.file_create_response import FileCreateResponse
 from ..types.file_list_response import FileListResponse
 from ..types.file_retrieve_response import FileRetrieveResponse
 from ..types.presigned_url import PresignedURL
-from ._base import AsyncAPIResource
+from ._base import AsyncAPIResource, as_raw
 
 PURPOSES = tuple(value for name, value in vars(FilePurpose).items() if name.isupper())
 """The ``purpose`` values ``files.create`` accepts."""
@@ -39,6 +40,11 @@ _FILES = "/api/v1/beta/files"
 
 class AsyncFilesResource(AsyncAPIResource):
     """Files uploaded for parsing, extraction and the other products."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFilesResourceWithRawResponse:
+        """The same methods, returning the undecoded ``RawResponse``."""
+        return AsyncFilesResourceWithRawResponse(AsyncFilesResource(self._client, raw=True))
 
     async def create(
         self,
@@ -91,7 +97,7 @@ class AsyncFilesResource(AsyncAPIResource):
         upload = Upload(tuple(fields), "file", file_source(file))
         path = _FILES + encode_query(_scope(organization_id, project_id))
         reply = await self._send(Request("POST", path, timeout, body=upload, idempotent=False))
-        return parse(reply, FileCreateResponse)
+        return self._decoded(reply, FileCreateResponse)
 
     async def retrieve(
         self,
@@ -225,6 +231,15 @@ class AsyncFilesResource(AsyncAPIResource):
             "AsyncPaginator[FileListResponse, AsyncPaginatedCursor[FileListResponse]]",
             AsyncPaginator(request),
         )
+
+
+class AsyncFilesResourceWithRawResponse:
+    """``client.files.with_raw_response``: each method returns a ``RawResponse``."""
+
+    def __init__(self, files: AsyncFilesResource) -> None:
+        self.create = as_raw(files.create)
+        self.retrieve = as_raw(files.retrieve)
+        self.content = as_raw(files.content)
 
 
 def _file_path(file_id: str) -> str:
