@@ -1,6 +1,6 @@
 """Multipart uploads that stream from their source and start over on every attempt.
 
-An :class:`Upload` is the body of a ``Request`` that sends a file: the form fields and
+An `Upload` is the body of a ``Request`` that sends a file: the form fields and
 where the file's bytes come from (a path, a binary file object, or bytes). It holds no
 open file. For each attempt the transport calls :meth:`Upload.payload`, which opens the
 path again (or seeks the file object back to where it was), so a retried upload sends
@@ -9,7 +9,7 @@ whatever the file's size.
 
 The payload records whether it was written to the end. A connection that fails before
 that proves the server never had the whole request, so it cannot have processed it:
-the transport then raises with a :class:`BodyNotSent` cause, which the retry policy
+the transport then raises with a `BodyNotSent` cause, which the retry policy
 treats like a connection never made.
 """
 

@@ -1,13 +1,15 @@
 """Documents in, results out: the values of ``client.extract.run_many``.
 
 ``run_many`` takes documents (paths, or ``Document`` values that carry what an earlier
-run already did) and yields one ``DocumentResult`` per document as each finishes::
+run already did) and yields one ``DocumentResult`` per document as each finishes:
 
-    async for result in client.extract.run_many(paths, configuration={"data_schema": schema}):
-        if result.ok:
-            print(result.document.path, result.unwrap().extract_result)
-        else:
-            print(result.document.path, "failed:", result.error or result.job)
+```python
+async for result in client.extract.run_many(paths, configuration={"data_schema": schema}):
+    if result.ok:
+        print(result.document.path, result.unwrap().extract_result)
+    else:
+        print(result.document.path, "failed:", result.error or result.job)
+```
 
 ``on_event`` sees each step as it happens (``DocumentEvent``: hashed, uploaded, job
 created), so a caller can record it and hand it back as a ``Document`` on a later run:
@@ -30,6 +32,7 @@ __all__ = [
     "DEFAULT_RUN_CONCURRENCY",
     "Document",
     "DocumentEvent",
+    "DocumentFailedError",
     "DocumentResult",
     "RunManyProgress",
 ]

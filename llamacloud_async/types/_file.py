@@ -43,7 +43,7 @@ class UploadedFile(Model):
     last_modified_at: datetime | None = None
     """When the file was last modified."""
     purpose: str | None = None
-    """One of :class:`FilePurpose`, or a value the server added later."""
+    """One of `FilePurpose`, or a value the server added later."""
 
     def __post_init__(self) -> None:
         self.expires_at = aware_or_none(self.expires_at)
