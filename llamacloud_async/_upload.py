@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import aiohttp
 
@@ -62,9 +62,8 @@ class FileSource:
             return aiohttp.BufferedReaderPayload(self.path.open("rb"), content_type=self.content_type)
         assert self.stream is not None
         self.stream.seek(self.start)
-        return aiohttp.payload.IOBasePayload(
-            cast(IO[bytes], _KeptOpen(self.stream)), content_type=self.content_type
-        )
+        kept_open = cast(IO[bytes], _KeptOpen(self.stream))
+        return _Sized(kept_open, self.size, content_type=self.content_type)
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,20 @@ class StreamedForm(aiohttp.MultipartWriter):
         """Write every part, then mark the body complete."""
         await super().write(writer, close_boundary)
         self.complete = True
+
+
+class _Sized(aiohttp.payload.IOBasePayload):
+    """A file object's payload of the size measured when the upload was built, so the
+    request has a ``Content-Length`` even for objects without a file descriptor."""
+
+    def __init__(self, value: IO[bytes], size: int, **kwargs: Any) -> None:
+        super().__init__(value, **kwargs)
+        self._known_size = size
+
+    @property
+    def size(self) -> int:
+        """The bytes it sends."""
+        return self._known_size
 
 
 class _KeptOpen(io.RawIOBase):

@@ -46,6 +46,7 @@ async def test_create_accepts_bytes_paths_file_objects_and_tuples(
             from_object = await client.files.create(file=handle, purpose="extract")
             assert not handle.closed  # the caller's file stays theirs
         from_tuple = await client.files.create(file=("scan.png", b"\x89PNG", "image/png"), purpose="extract")
+        in_memory = await client.files.create(file=("memo.txt", io.BytesIO(b"in memory")), purpose="extract")
 
     assert isinstance(from_bytes, FileCreateResponse)
     assert (from_bytes.name, from_str.name, from_object.name, from_tuple.name) == (
@@ -61,6 +62,7 @@ async def test_create_accepts_bytes_paths_file_objects_and_tuples(
     stored = fake.files.files
     assert stored[from_object.id].text == "the notes"  # read from where the file object stood
     assert stored[from_bytes.id].sha256 == sha(b"raw bytes")
+    assert stored[in_memory.id].text == "in memory"
     assert fake.files.uploads_by_sha256[sha(b"%PDF invoice seven")] == 2
     uploads = [r for r in fake.requests if r.method == "POST"]
     assert {r.path for r in uploads} == {"/api/v1/beta/files"}

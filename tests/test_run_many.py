@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,17 @@ async def test_the_run_shares_the_clients_rate_limiter(tmp_path: Path) -> None:
     assert [repr(r.error) for r in results if not r.ok] == []
     assert throttled > 0  # the server pushed back, and every document still completed
     assert fake.store.created == 60
+
+
+async def test_documents_may_come_from_an_async_iterator(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 5)
+
+    async def produce() -> AsyncIterator[Path]:
+        for path in paths:
+            await asyncio.sleep(0)
+            yield path
+
+    async with FakeLlamaCloud(clock=ManualClock()) as fake, client_for(fake) as client:
+        results = [r async for r in client.extract.run_many(produce(), configuration=CONFIGURATION)]
+    assert sorted(r.document.path for r in results) == sorted(map(str, paths))
+    assert all(r.ok for r in results)
