@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from ._errors import APIError, RateLimitError
+from ._errors import APIError, NotFoundError, RateLimitError
 from .pipeline import Document, DocumentEvent, DocumentResult, EventKind, RunManyProgress
 from .types.extract_v2 import ExtractV2Job
 
@@ -297,6 +297,10 @@ class RunMany:
                 for state in batch.pop(job.id, []):
                     self._finish(state, job, None)
         except Exception as error:
+            if isinstance(error, NotFoundError) and len(batch) > 1:
+                for job_id, states in batch.items():  # find the job that is gone; the rest go on
+                    self._spawn(self._watch({job_id: states}))
+                return
             for states in batch.values():
                 for state in states:
                     self._finish(state, None, error)

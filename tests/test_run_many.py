@@ -253,3 +253,17 @@ async def test_documents_may_come_from_an_async_iterator(tmp_path: Path) -> None
         results = [r async for r in client.extract.run_many(produce(), configuration=CONFIGURATION)]
     assert sorted(r.document.path for r in results) == sorted(map(str, paths))
     assert all(r.ok for r in results)
+
+
+async def test_a_job_that_is_gone_fails_alone(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 4)
+    async with FakeLlamaCloud(clock=ManualClock(), unknown_ids="404") as fake, client_for(fake) as client:
+        first = [r async for r in client.extract.run_many(paths[:3], configuration=CONFIGURATION)]
+        again = [Document(r.document.path, sha256=r.sha256, job_id=r.job_id) for r in first]
+        again.append(Document(str(paths[3]), sha256="0" * 64, job_id="ext-deleted"))
+        results = {
+            r.document.path: r
+            async for r in client.extract.run_many(again, configuration=CONFIGURATION, polling_interval=0.05)
+        }
+    assert [path for path, r in results.items() if not r.ok] == [str(paths[3])]
+    assert type(results[str(paths[3])].error).__name__ == "NotFoundError"
