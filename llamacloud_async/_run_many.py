@@ -28,7 +28,7 @@ import msgspec
 
 from ._errors import APIError, NotFoundError, RateLimitError
 from .pipeline import Document, DocumentEvent, DocumentResult, EventKind, RunManyProgress
-from .types.extract_v2 import ExtractV2Job
+from .types import ExtractV2Job
 
 if TYPE_CHECKING:
     import os

@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import Final, Literal, cast
 
 from ._errors import LlamaCloudError
-from .types.extract_v2 import ExtractJobStatus, ExtractV2Job
+from .types import ExtractJobStatus, ExtractV2Job
 
 __all__ = [
     "DEFAULT_MAX_PENDING",
