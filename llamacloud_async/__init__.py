@@ -27,7 +27,7 @@ from ._errors import (
     RedirectError,
     UnprocessableEntityError,
 )
-from ._response import RawResponse
+from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
@@ -42,12 +42,15 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "BaseAPIResponse",
     "ClientClosedError",
     "ConflictError",
     "InsecureBaseURLWarning",
@@ -59,7 +62,6 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
-    "RawResponse",
     "RedirectError",
     "Timeout",
     "UnprocessableEntityError",
