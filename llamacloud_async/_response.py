@@ -15,12 +15,13 @@ from ._http import HTTPRequest, Response
 from ._retry import retry_after
 from ._safetext import clean, excerpt, shorten
 from ._transport import Reply
-from .types._base import attach_source
+from .types._base import SOURCE, Model
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-_decoders: dict[type[Any], msgspec.json.Decoder[Any]] = {}
+_decoders: dict[type[Any], tuple[msgspec.json.Decoder[Any], bool]] = {}
+"""Per type: its decoder, and whether it is a ``Model`` (which keeps its body)."""
 
 _URL_CHARS = 200
 _REQUEST_ID_CHARS = 64
@@ -28,16 +29,23 @@ _REQUEST_ID_CHARS = 64
 
 def decoder_for(model: type[T]) -> msgspec.json.Decoder[T]:
     """The cached JSON decoder for `model`."""
-    decoder = _decoders.get(model)
-    if decoder is None:
-        decoder = _decoders[model] = msgspec.json.Decoder(model)
-    return decoder
+    return _decoder_entry(model)[0]
+
+
+def _decoder_entry(model: type[Any]) -> tuple[msgspec.json.Decoder[Any], bool]:
+    entry = _decoders.get(model)
+    if entry is None:
+        keeps_body = Model in getattr(model, "__mro__", ())  # `list[...]` has no MRO
+        entry = _decoders[model] = (msgspec.json.Decoder(model), keeps_body)
+    return entry
 
 
 def parse(reply: Reply, model: type[T]) -> T:
     """Decode a 2xx reply's bytes into `model`, or raise `APIResponseValidationError`."""
+    decoder, keeps_body = _decoders.get(model) or _decoder_entry(model)
+    content = reply.content
     try:
-        value = decoder_for(model).decode(reply.content)
+        value = decoder.decode(content)
     except msgspec.ValidationError as exc:
         problem = f"does not match {model.__name__}: {exc}"
     except msgspec.DecodeError as exc:
@@ -45,7 +53,8 @@ def parse(reply: Reply, model: type[T]) -> T:
     except RecursionError:
         problem = "is nested too deeply to decode"
     else:
-        attach_source(value, reply.content)
+        if keeps_body:  # what its unknown fields are worked out from, when asked
+            value.__dict__[SOURCE] = content
         return value
     raise validation_error(reply, problem)
 

@@ -252,7 +252,7 @@ async def test_raw_parse_raises_validation_error(client: AsyncLlamaCloud, mocked
 
     assert raw.content == b"null"
     with pytest.raises(APIResponseValidationError):
-        raw.parse()
+        await raw.parse()
 
 
 async def test_oversized_body_error_keeps_a_plain_request_id_header(mocked: aioresponses) -> None:

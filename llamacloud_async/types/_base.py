@@ -1,7 +1,7 @@
 """Shared pieces of the response models: the ``Model`` base and its official methods.
 
-A decoded model keeps a reference to the body it came from (one attribute, set by
-``_response.parse``). Nothing else happens on the decode path: the fields the model
+A decoded model keeps a reference to the body it came from (one item of its instance
+``__dict__``, set by ``_response.parse``). Nothing else happens on the decode path: the fields the model
 does not declare, and which fields the server sent, are worked out from that body the
 first time they are asked for (``model_extra``, ``model_fields_set``, ``to_dict()``,
 ``model_dump()`` and their JSON twins), for the model and every model nested in it.
@@ -23,8 +23,9 @@ ExtractedData: TypeAlias = JSONObject | list[JSONObject] | None
 DumpMode: TypeAlias = Literal["python", "json"]
 """``"python"`` keeps ``datetime`` values; ``"json"`` turns them into ISO 8601 strings."""
 
-_SOURCE = "_source"
-"""The body a top-level model was decoded from (in the instance ``__dict__``)."""
+SOURCE = "_source"
+"""Key of the body a top-level model was decoded from, in its instance ``__dict__``
+(``_response.parse`` sets it: one dict item, the only cost on the decode path)."""
 _EXTRA = "_extra"
 """Fields sent that the model does not declare, once worked out."""
 _SENT = "_sent"
@@ -88,17 +89,11 @@ class Model(msgspec.Struct, kw_only=True, omit_defaults=True, repr_omit_defaults
         return _json(_dump(self, "json", exclude_unset, exclude_none), indent)
 
 
-def attach_source(model: object, body: bytes) -> None:
-    """Remember the body ``model`` was decoded from (called once per decoded body)."""
-    if isinstance(model, Model):
-        vars(model)[_SOURCE] = body
-
-
 def _resolved(model: Model) -> dict[str, Any]:
     """``model``'s instance dict, with its extras worked out if its body is known."""
     state = vars(model)
-    if _SENT not in state and _SOURCE in state:
-        raw: object = msgspec.json.decode(state[_SOURCE])
+    if _SENT not in state and SOURCE in state:
+        raw: object = msgspec.json.decode(state[SOURCE])
         if isinstance(raw, dict):
             _distribute(model, cast("dict[str, Any]", raw))
     return state
