@@ -30,9 +30,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """Type-check the package with pyright in strict mode."""
-    session.install("-e", ".[test]", "pyright>=1.1.380")
+    """Type-check the package with pyright in strict mode; the typing tests and every
+    example in README.md and docs/ with pyright and mypy --strict."""
+    session.install("-e", ".[test]", "pyright>=1.1.380", "mypy>=1.10")
     session.run("pyright")
+    session.run("mypy", "--strict", "tests/typing")
+    session.run("python", "scripts/typecheck_examples.py")
 
 
 @nox.session

@@ -27,11 +27,19 @@ from ._errors import (
     RedirectError,
     UnprocessableEntityError,
 )
+from ._logs import setup_logging as _setup_logging
 from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
+
+not_given = NOT_GIVEN
+"""The official SDK's spelling of ``NOT_GIVEN``."""
+Client = LlamaCloud
+"""The official SDK's alias of ``LlamaCloud``."""
+AsyncClient = AsyncLlamaCloud
+"""The official SDK's alias of ``AsyncLlamaCloud``."""
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -47,10 +55,12 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncClient",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
     "BaseAPIResponse",
+    "Client",
     "ClientClosedError",
     "ConflictError",
     "InsecureBaseURLWarning",
@@ -66,4 +76,7 @@ __all__ = [
     "Timeout",
     "UnprocessableEntityError",
     "__version__",
+    "not_given",
 ]
+
+_setup_logging()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Generic, TypedDict, TypeVar
+from typing import Generic, TypedDict, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -52,17 +52,21 @@ class BulkOptions(TypedDict, total=False):
 
 
 class BulkResult(Generic[T]):
-    """The outcome for one input ID: ``value`` on success, ``error`` on failure."""
+    """The outcome for one input ID: ``value`` on success, ``error`` on failure.
 
-    __slots__ = ("error", "id", "index", "value")
+    ``value`` is typed ``T``, so it needs no narrowing after ``if item.ok:`` or
+    ``if item.error is None:``; on a failed item there is no value, and reading it
+    raises that item's error.
+    """
+
+    __slots__ = ("_value", "error", "id", "index")
 
     def __init__(self, index: int, id: str, value: T | None, error: Exception | None) -> None:
         self.index = index
         """Position of the ID in the input, from 0."""
         self.id = id
         """The ID as given."""
-        self.value = value
-        """The decoded model, or ``None`` when the fetch failed."""
+        self._value = value
         self.error = error
         """The exception (an ``APIError``, or ``ValueError`` for a malformed ID), or ``None``."""
 
@@ -71,15 +75,23 @@ class BulkResult(Generic[T]):
         """Whether the fetch succeeded."""
         return self.error is None
 
-    def unwrap(self) -> T:
-        """The value, or raise the error."""
+    @property
+    def value(self) -> T:
+        """The decoded model; on a failed item, reading it raises the item's ``error``."""
         if self.error is not None:
             raise self.error
-        assert self.value is not None
+        return cast(T, self._value)
+
+    @value.setter
+    def value(self, value: T) -> None:
+        self._value = value
+
+    def unwrap(self) -> T:
+        """The value, or raise the error (the same as reading ``value``)."""
         return self.value
 
     def __repr__(self) -> str:
-        outcome = f"error={self.error!r}" if self.error is not None else f"value={type(self.value).__name__}"
+        outcome = f"error={self.error!r}" if self.error is not None else f"value={type(self._value).__name__}"
         return f"BulkResult(index={self.index}, id={self.id!r}, {outcome})"
 
 

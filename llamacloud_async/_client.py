@@ -24,7 +24,7 @@ from ._config import (
 from ._ratelimit import RateLimiter
 from ._request import RequestLoop
 from ._retry import RetryCounter, log_retry
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, Query, Timeout
 from .resources.extract import AsyncExtractResource
 from .resources.extraction import AsyncExtractionResource
 
@@ -49,13 +49,14 @@ class AsyncLlamaCloud:
     several threads at once.
 
     Args:
-        api_key: The API key; defaults to the ``LLAMA_CLOUD_API_KEY`` environment variable.
+        api_key: The API key; defaults to the ``LLAMA_CLOUD_API_KEY`` environment variable,
+            then ``LLAMA_PARSE_API_KEY``.
         base_url: The API's root URL; defaults to ``LLAMA_CLOUD_BASE_URL``, then
             ``https://api.cloud.llamaindex.ai`` (an empty variable counts as unset; an
             empty ``base_url`` is a ``ValueError``). Plain ``http://`` to a host other
             than loopback warns, because the key would travel unencrypted.
-        timeout: Seconds one attempt may take (connect, headers and body together);
-            ``None`` for no limit.
+        timeout: Seconds one attempt may take (connect, headers and body together), or a
+            ``Timeout`` (or ``httpx.Timeout``) with seconds per phase; ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
             429, 500, 502, 503, 504). Two, as in the official SDK: enough to ride out a
             blip without hiding an outage.
@@ -67,6 +68,7 @@ class AsyncLlamaCloud:
         total_timeout: Seconds a call may take across all its attempts and waits;
             ``None`` for no limit beyond ``timeout`` per attempt.
         default_headers: Extra headers sent with every request.
+        default_query: Query parameters sent with every request (a call's own win).
         max_response_size: The largest response body accepted, in bytes.
         max_connections: The most connections the session keeps open at once (on each
             event loop the client is used from).
@@ -88,13 +90,14 @@ class AsyncLlamaCloud:
 
     api_key = Option[str]()
     base_url = Option[str]()
-    timeout = Option[float | None]()
+    timeout = Option[float | Timeout | None]()
     max_retries = Option[int]()
     max_retry_after = Option[float]()
     retry_backoff = Option[float]()
     retry_on_conflict = Option[bool]()
     total_timeout = Option[float | None]()
     default_headers = Option[Mapping[str, str] | None]()
+    default_query = Option[Query | None]()
     max_response_size = Option[int]()
     max_connections = Option[int]()
     rate_limit = Option[float | None]()
@@ -106,13 +109,14 @@ class AsyncLlamaCloud:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         retry_on_conflict: bool = False,
         total_timeout: float | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Query | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         rate_limit: float | None = None,
@@ -129,6 +133,7 @@ class AsyncLlamaCloud:
             retry_on_conflict=retry_on_conflict,
             total_timeout=total_timeout,
             default_headers=default_headers,
+            default_query=default_query,
             max_response_size=max_response_size,
             max_connections=max_connections,
             rate_limit=rate_limit,
@@ -145,13 +150,16 @@ class AsyncLlamaCloud:
         *,
         api_key: str | NotGiven = NOT_GIVEN,
         base_url: str | NotGiven = NOT_GIVEN,
-        timeout: float | NotGiven | None = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
         retry_backoff: float | NotGiven = NOT_GIVEN,
         retry_on_conflict: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        set_default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        default_query: Query | NotGiven | None = NOT_GIVEN,
+        set_default_query: Query | NotGiven | None = NOT_GIVEN,
         max_response_size: int | NotGiven = NOT_GIVEN,
         max_connections: int | NotGiven = NOT_GIVEN,
         rate_limit: float | NotGiven | None = NOT_GIVEN,
@@ -165,10 +173,21 @@ class AsyncLlamaCloud:
         changed, the HTTP session and its connection pool, so it is cheap:
         ``await client.with_options(max_retries=5).extraction.runs.get(run_id)``.
         Closing the client or any of its views closes them all.
+
+        As in the official SDK, ``default_headers`` and ``default_query`` are added to the
+        client's own; ``set_default_headers`` and ``set_default_query`` replace them.
         """
         changes = {
             name: value for name, value in locals().items() if name != "self" and value is not NOT_GIVEN
         }
+        for name in ("default_headers", "default_query"):
+            added, replacement = changes.pop(name, NOT_GIVEN), changes.pop(f"set_{name}", NOT_GIVEN)
+            if added is not NOT_GIVEN and replacement is not NOT_GIVEN:
+                raise ValueError(f"{name} and set_{name} are mutually exclusive")
+            if replacement is not NOT_GIVEN:
+                changes[name] = replacement
+            elif added is not None and added is not NOT_GIVEN:
+                changes[name] = {**(getattr(self._options, name) or {}), **added}
         return self._view(**changes)
 
     copy = with_options

@@ -1,19 +1,21 @@
 """Client options: one frozen value, its defaults and its validation.
 
 ``AsyncLlamaCloud(...)``, ``with_options(...)`` and the generated sync ``LlamaCloud`` all
-take exactly the fields of :class:`ClientOptions` (a test holds them to it), and every
+take exactly the fields of `ClientOptions` (a test holds them to it), and every
 option is readable on the client::
 
     option              default                   what it governs
-    api_key             $LLAMA_CLOUD_API_KEY      the bearer key (never shown)
+    api_key             $LLAMA_CLOUD_API_KEY      the bearer key (never shown); or
+                        $LLAMA_PARSE_API_KEY
     base_url            $LLAMA_CLOUD_BASE_URL     the API's root URL
-    timeout             60.0                      seconds one attempt may take
+    timeout             60.0                      seconds one attempt may take, or a Timeout
     max_retries         2                         retries after a failed attempt
     max_retry_after     60.0                      the longest server hint honoured
     retry_backoff       0.5                       first backoff without a hint
     retry_on_conflict   False                     also retry 409
     total_timeout       None                      seconds for a call, all attempts
     default_headers     None                      headers sent with every request
+    default_query       None                      query parameters sent with every request
     max_response_size   64 MiB                    the largest body accepted
     max_connections     100                       connections kept open at once
     rate_limit          None                      requests per second never exceeded
@@ -44,6 +46,8 @@ from yarl import URL
 
 from ._errors import LlamaCloudError
 from ._retry import RetryPolicy
+from ._types import Timeout, checked_timeout
+from ._validation import extra_query_string
 
 T = TypeVar("T")
 
@@ -71,17 +75,18 @@ class InsecureTLSWarning(UserWarning):
 
 @dataclass(frozen=True)
 class ClientOptions:
-    """Every option of a client, validated; build it with :meth:`create`."""
+    """Every option of a client, validated; build it with `create`."""
 
     api_key: str = field(repr=False)
     base_url: str
-    timeout: float | None = DEFAULT_TIMEOUT
+    timeout: float | Timeout | None = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
     retry_backoff: float = DEFAULT_RETRY_BACKOFF
     retry_on_conflict: bool = False
     total_timeout: float | None = None
     default_headers: Mapping[str, str] | None = None
+    default_query: Mapping[str, object] | None = None
     max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     rate_limit: float | None = None
@@ -93,7 +98,9 @@ class ClientOptions:
     @classmethod
     def create(cls, *, api_key: str | None, base_url: str | None, **options: Any) -> ClientOptions:
         """Options from constructor arguments: ``None`` key and URL fall back to the environment."""
-        key = api_key if api_key is not None else os.environ.get("LLAMA_CLOUD_API_KEY")
+        key = api_key
+        if key is None:
+            key = os.environ.get("LLAMA_CLOUD_API_KEY") or os.environ.get("LLAMA_PARSE_API_KEY")
         url = base_url
         if url is None:
             url = os.environ.get("LLAMA_CLOUD_BASE_URL", "").strip() or DEFAULT_BASE_URL
@@ -101,13 +108,14 @@ class ClientOptions:
 
     def __post_init__(self) -> None:
         checked = {
-            "timeout": checked_seconds("timeout", self.timeout),
+            "timeout": checked_timeout(self.timeout),
             "max_retries": _checked_count("max_retries", self.max_retries),
             "max_retry_after": checked_seconds("max_retry_after", self.max_retry_after) or 0.0,
             "retry_backoff": checked_seconds("retry_backoff", self.retry_backoff) or 0.0,
             "retry_on_conflict": bool(self.retry_on_conflict),
             "total_timeout": checked_seconds("total_timeout", self.total_timeout),
             "default_headers": _checked_headers(self.default_headers),
+            "default_query": None if self.default_query is None else dict(self.default_query),
             "max_response_size": _checked_count("max_response_size", self.max_response_size),
             "max_connections": _checked_count("max_connections", self.max_connections),
             "rate_limit": checked_seconds("rate_limit", self.rate_limit),
@@ -120,6 +128,7 @@ class ClientOptions:
             self.max_retries, self.max_retry_after, self.retry_on_conflict, initial_backoff=self.retry_backoff
         )
         object.__setattr__(self, "policy", policy)
+        extra_query_string("default_query", self.default_query)  # checked now, not at the first request
 
     def replace(self, **changes: Any) -> ClientOptions:
         """These options with ``changes`` applied and validated."""

@@ -1,8 +1,8 @@
 """The Request value and the one request path every call takes.
 
-A resource method builds one :class:`Request` (method, path with its query, headers,
+A resource method builds one `Request` (method, path with its query, headers,
 body, whether a blind retry is safe, its idempotency key, its timeout) and hands it to
-:meth:`RequestLoop.send`, which is the only code that sends anything::
+`RequestLoop.send`, which is the only code that sends anything::
 
     rate limiter: before_send ─▶ transport.send(request) ─▶ rate limiter: after_response
         ─▶ 2xx: the Reply          ─▶ failure: retry policy (sees the Request) ─▶
@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING
 import msgspec
 from yarl import URL
 
-from ._config import ClientOptions, checked_seconds
+from ._config import ClientOptions
 from ._errors import APIError, APITimeoutError
 from ._ratelimit import RateLimiter
 from ._response import status_error
 from ._retry import RetryEvent
 from ._transport import Reply, Transport, transport_for
-from ._types import NOT_GIVEN, Timeout
+from ._types import NOT_GIVEN, Timeout, TimeoutArg, checked_timeout
+from ._validation import checked_extra_headers, extra_query_string
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
@@ -43,8 +44,8 @@ class Request(msgspec.Struct, frozen=True, gc=False):
     method: str
     path: str
     """The encoded path and query string, relative to the client's ``base_url``."""
-    timeout: Timeout = NOT_GIVEN
-    """Seconds for each attempt; ``NOT_GIVEN`` for the client's ``timeout``."""
+    timeout: TimeoutArg = NOT_GIVEN
+    """Seconds (or a ``Timeout``) for each attempt; ``NOT_GIVEN`` for the client's ``timeout``."""
     headers: Mapping[str, str] | None = None
     """Headers of this call, on top of the client's."""
     body: bytes | None = None
@@ -56,6 +57,45 @@ class Request(msgspec.Struct, frozen=True, gc=False):
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.path}>"
+
+    def with_extras(
+        self, extra_headers: Mapping[str, str] | None, extra_query: Mapping[str, object] | None
+    ) -> Request:
+        """This request with a call's ``extra_headers`` and ``extra_query`` added (checked:
+        a query parameter the method already sets, or ``Authorization``, is refused)."""
+        path = self.path
+        if extra_query:
+            _refuse_repeated_parameters(path, extra_query)
+            encoded = extra_query_string("extra_query", extra_query)
+            if encoded:
+                path += ("&" if "?" in path else "?") + encoded
+        headers = self.headers
+        if extra_headers:
+            headers = {**(headers or {}), **checked_extra_headers(extra_headers)}
+        return msgspec.structs.replace(self, path=path, headers=headers)
+
+
+def _query_names(path: str) -> set[str]:
+    """The parameter names in ``path``'s query string."""
+    _, _, query = path.partition("?")
+    return {pair.partition("=")[0] for pair in query.split("&") if pair}
+
+
+def _refuse_repeated_parameters(path: str, extra_query: Mapping[str, object]) -> None:
+    repeated = sorted(_query_names(path).intersection(extra_query))
+    if repeated:
+        raise ValueError(
+            f"extra_query sets {', '.join(repeated)}, which this call already sends; "
+            "pass it as the method's own argument"
+        )
+
+
+def with_default_query(path: str, default_query: Mapping[str, object]) -> str:
+    """``path`` with the client's ``default_query`` added, except the names it already sets."""
+    taken = _query_names(path)
+    extra = {name: value for name, value in default_query.items() if name not in taken}
+    encoded = extra_query_string("default_query", extra)
+    return path + ("&" if "?" in path else "?") + encoded if encoded else path
 
 
 RetryObserver = Callable[[RetryEvent], None]
@@ -103,10 +143,13 @@ class RequestLoop:
     async def send(self, request: Request) -> Reply:
         """Send ``request`` until it succeeds or may not be retried; the 2xx reply."""
         options = self.options
-        url = URL(options.base_url + request.path, encoded=True)
-        timeout = (
-            options.timeout if request.timeout is NOT_GIVEN else checked_seconds("timeout", request.timeout)
+        path = (
+            request.path
+            if options.default_query is None
+            else with_default_query(request.path, options.default_query)
         )
+        url = URL(options.base_url + path, encoded=True)
+        timeout = options.timeout if request.timeout is NOT_GIVEN else checked_timeout(request.timeout)
         if options.total_timeout is None:
             return await self._send(request, url, timeout)
         import anyio  # deferred, like tenacity: only deadlines and retries need it
@@ -122,7 +165,7 @@ class RequestLoop:
             error.sent = request
             raise error from None
 
-    async def _send(self, request: Request, url: URL, timeout: float | None) -> Reply:
+    async def _send(self, request: Request, url: URL, timeout: float | Timeout | None) -> Reply:
         try:
             return await self._attempt(request, url, timeout)
         except Exception as error:
@@ -134,7 +177,9 @@ class RequestLoop:
             first_error = error
         return await self._retry(request, url, timeout, first_error)
 
-    async def _attempt(self, request: Request, url: URL, timeout: float | None, number: int = 1) -> Reply:
+    async def _attempt(
+        self, request: Request, url: URL, timeout: float | Timeout | None, number: int = 1
+    ) -> Reply:
         limiter = self.limiter
         if limiter.enabled:
             await limiter.before_send()
@@ -153,7 +198,7 @@ class RequestLoop:
         return reply
 
     async def _retry(
-        self, request: Request, url: URL, timeout: float | None, first_error: Exception
+        self, request: Request, url: URL, timeout: float | Timeout | None, first_error: Exception
     ) -> Reply:
         import anyio
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt

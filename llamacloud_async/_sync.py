@@ -22,7 +22,7 @@ from llamacloud_async._config import (
 )
 from llamacloud_async._response import APIResponse, sync_response, sync_results
 from llamacloud_async._runtime import SyncClient
-from llamacloud_async._types import NOT_GIVEN, NotGiven, Timeout
+from llamacloud_async._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, TimeoutArg
 from llamacloud_async.bulk import BulkOptions, BulkResult
 from llamacloud_async.types.extract_v2_job import ExtractV2Job
 from llamacloud_async.types.extraction import ExtractRun, JobGetResultResponse
@@ -51,13 +51,14 @@ class LlamaCloud(SyncClient):
     threads at once; Ctrl-C cancels the request in flight.
 
     Args:
-        api_key: The API key; defaults to the ``LLAMA_CLOUD_API_KEY`` environment variable.
+        api_key: The API key; defaults to the ``LLAMA_CLOUD_API_KEY`` environment variable,
+            then ``LLAMA_PARSE_API_KEY``.
         base_url: The API's root URL; defaults to ``LLAMA_CLOUD_BASE_URL``, then
             ``https://api.cloud.llamaindex.ai`` (an empty variable counts as unset; an
             empty ``base_url`` is a ``ValueError``). Plain ``http://`` to a host other
             than loopback warns, because the key would travel unencrypted.
-        timeout: Seconds one attempt may take (connect, headers and body together);
-            ``None`` for no limit.
+        timeout: Seconds one attempt may take (connect, headers and body together), or a
+            ``Timeout`` (or ``httpx.Timeout``) with seconds per phase; ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
             429, 500, 502, 503, 504). Two, as in the official SDK: enough to ride out a
             blip without hiding an outage.
@@ -69,6 +70,7 @@ class LlamaCloud(SyncClient):
         total_timeout: Seconds a call may take across all its attempts and waits;
             ``None`` for no limit beyond ``timeout`` per attempt.
         default_headers: Extra headers sent with every request.
+        default_query: Query parameters sent with every request (a call's own win).
         max_response_size: The largest response body accepted, in bytes.
         max_connections: The most connections the session keeps open at once (on each
             event loop the client is used from).
@@ -90,13 +92,14 @@ class LlamaCloud(SyncClient):
 
     api_key = Option[str]()
     base_url = Option[str]()
-    timeout = Option[float | None]()
+    timeout = Option[float | Timeout | None]()
     max_retries = Option[int]()
     max_retry_after = Option[float]()
     retry_backoff = Option[float]()
     retry_on_conflict = Option[bool]()
     total_timeout = Option[float | None]()
     default_headers = Option[Mapping[str, str] | None]()
+    default_query = Option[Query | None]()
     max_response_size = Option[int]()
     max_connections = Option[int]()
     rate_limit = Option[float | None]()
@@ -108,13 +111,14 @@ class LlamaCloud(SyncClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         retry_on_conflict: bool = False,
         total_timeout: float | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Query | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         rate_limit: float | None = None,
@@ -132,6 +136,7 @@ class LlamaCloud(SyncClient):
                 retry_on_conflict=retry_on_conflict,
                 total_timeout=total_timeout,
                 default_headers=default_headers,
+                default_query=default_query,
                 max_response_size=max_response_size,
                 max_connections=max_connections,
                 rate_limit=rate_limit,
@@ -145,13 +150,16 @@ class LlamaCloud(SyncClient):
         *,
         api_key: str | NotGiven = NOT_GIVEN,
         base_url: str | NotGiven = NOT_GIVEN,
-        timeout: float | NotGiven | None = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         max_retry_after: float | NotGiven = NOT_GIVEN,
         retry_backoff: float | NotGiven = NOT_GIVEN,
         retry_on_conflict: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        set_default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        default_query: Query | NotGiven | None = NOT_GIVEN,
+        set_default_query: Query | NotGiven | None = NOT_GIVEN,
         max_response_size: int | NotGiven = NOT_GIVEN,
         max_connections: int | NotGiven = NOT_GIVEN,
         rate_limit: float | NotGiven | None = NOT_GIVEN,
@@ -165,6 +173,9 @@ class LlamaCloud(SyncClient):
         changed, the HTTP session and its connection pool, so it is cheap:
         ``client.with_options(max_retries=5).extraction.runs.get(run_id)``.
         Closing the client or any of its views closes them all.
+
+        As in the official SDK, ``default_headers`` and ``default_query`` are added to the
+        client's own; ``set_default_headers`` and ``set_default_query`` replace them.
         """
         return self._view(
             self._async.with_options(
@@ -177,6 +188,9 @@ class LlamaCloud(SyncClient):
                 retry_on_conflict=retry_on_conflict,
                 total_timeout=total_timeout,
                 default_headers=default_headers,
+                set_default_headers=set_default_headers,
+                default_query=default_query,
+                set_default_query=set_default_query,
                 max_response_size=max_response_size,
                 max_connections=max_connections,
                 rate_limit=rate_limit,
@@ -216,7 +230,10 @@ class ExtractResource:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
@@ -226,7 +243,10 @@ class ExtractResource:
                 ``"extract_metadata"``, ``"usage"`` (one value or a list).
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job, with ``extract_result`` once it has completed.
@@ -243,6 +263,9 @@ class ExtractResource:
             expand=expand,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -253,7 +276,9 @@ class ExtractResource:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractV2Job]]:
         """Get many extraction jobs by ID, concurrently.
@@ -268,7 +293,9 @@ class ExtractResource:
                 ``"extract_metadata"``, ``"usage"``.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id``, ``expand`` or a bulk option is
@@ -280,6 +307,8 @@ class ExtractResource:
                 expand=expand,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -299,7 +328,10 @@ class ExtractResourceWithRawResponse:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractV2Job]:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
@@ -312,6 +344,9 @@ class ExtractResourceWithRawResponse:
                 expand=expand,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -323,7 +358,9 @@ class ExtractResourceWithRawResponse:
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[APIResponse[ExtractV2Job]]]:
         """Get many extraction jobs by ID, concurrently.
@@ -337,6 +374,8 @@ class ExtractResourceWithRawResponse:
                     expand=expand,
                     organization_id=organization_id,
                     project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
                     timeout=timeout,
                     **options,
                 )
@@ -378,7 +417,10 @@ class JobsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> JobGetResultResponse:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
@@ -386,7 +428,10 @@ class JobsResource:
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The extracted data and its metadata.
@@ -401,6 +446,9 @@ class JobsResource:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -410,7 +458,9 @@ class JobsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[JobGetResultResponse]]:
         """Get the results of many extraction jobs, concurrently.
@@ -423,7 +473,9 @@ class JobsResource:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -433,6 +485,8 @@ class JobsResource:
                 job_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -451,7 +505,10 @@ class JobsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[JobGetResultResponse]:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
@@ -463,6 +520,9 @@ class JobsResourceWithRawResponse:
                 job_id,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -473,7 +533,9 @@ class JobsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[APIResponse[JobGetResultResponse]]]:
         """Get the results of many extraction jobs, concurrently.
@@ -486,6 +548,8 @@ class JobsResourceWithRawResponse:
                     job_ids,
                     organization_id=organization_id,
                     project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
                     timeout=timeout,
                     **options,
                 )
@@ -510,7 +574,10 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
@@ -518,7 +585,10 @@ class RunsResource:
             run_id: The run's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The run, with its configuration, status and extracted data.
@@ -533,6 +603,9 @@ class RunsResource:
             run_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -542,7 +615,10 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
@@ -550,7 +626,10 @@ class RunsResource:
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job's run, with its configuration, status and extracted data.
@@ -565,6 +644,9 @@ class RunsResource:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -574,7 +656,9 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractRun]]:
         """Get many extraction runs by ID, concurrently.
@@ -587,7 +671,9 @@ class RunsResource:
             run_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -597,6 +683,8 @@ class RunsResource:
                 run_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -608,7 +696,9 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[ExtractRun]]:
         """Get the runs of many extraction jobs, concurrently.
@@ -621,7 +711,9 @@ class RunsResource:
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -631,6 +723,8 @@ class RunsResource:
                 job_ids,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
                 timeout=timeout,
                 **options,
             )
@@ -649,7 +743,10 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractRun]:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
@@ -661,6 +758,9 @@ class RunsResourceWithRawResponse:
                 run_id,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -671,7 +771,10 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractRun]:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
@@ -683,6 +786,9 @@ class RunsResourceWithRawResponse:
                 job_id,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -693,7 +799,9 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get many extraction runs by ID, concurrently.
@@ -706,6 +814,8 @@ class RunsResourceWithRawResponse:
                     run_ids,
                     organization_id=organization_id,
                     project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
                     timeout=timeout,
                     **options,
                 )
@@ -718,7 +828,9 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get the runs of many extraction jobs, concurrently.
@@ -731,6 +843,8 @@ class RunsResourceWithRawResponse:
                     job_ids,
                     organization_id=organization_id,
                     project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
                     timeout=timeout,
                     **options,
                 )

@@ -25,6 +25,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._errors import APIConnectionError, APIError, APITimeoutError
 from ._safetext import Redactor, clean, shorten
+from ._types import Timeout
 
 if TYPE_CHECKING:
     import aiohttp
@@ -40,13 +41,16 @@ _CHAIN_LINKS = 8
 _DETAIL_CHARS = 200
 
 
-def translated(exc: Exception, method: str, url: URL, timeout: float | None, redactor: Redactor) -> Exception:
+def translated(
+    exc: Exception, method: str, url: URL, timeout: float | Timeout | None, redactor: Redactor
+) -> Exception:
     """The exception to raise for `exc`, with a cause chain free of secrets."""
     if isinstance(exc, APIError):
         error: Exception = exc
         cause = exc.__cause__
     elif isinstance(exc, asyncio.TimeoutError):
-        error = APITimeoutError(f"{method} {url} timed out after {timeout}s", method=method, url=str(url))
+        limit = f"{timeout}s" if not isinstance(timeout, Timeout) else repr(timeout)
+        error = APITimeoutError(f"{method} {url} timed out after {limit}", method=method, url=str(url))
         cause = exc
     elif isinstance(exc, (ssl.SSLError, ssl.CertificateError, aiohttp.ClientSSLError)):
         error = APIConnectionError(

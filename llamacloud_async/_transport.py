@@ -27,6 +27,7 @@ from ._network import ProxyRoutes, proxy_routes, ssl_setting
 from ._safetext import NO_SECRETS, Redactor, clean, shorten
 from ._sessions import LoopSession, Sessions
 from ._translate import translated
+from ._types import Timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class Transport:
         User-Agent: aiohttp copies a session's default headers onto the proxy request
         (CONNECT included), where an `Authorization` becomes `Proxy-Authorization`."""
         self._sessions = Sessions(self._open_session)
-        self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
+        self._timeouts: dict[float | Timeout | None, aiohttp.ClientTimeout] = {}
         _transports.add(self)
 
     @property
@@ -132,9 +133,10 @@ class Transport:
         current = self._sessions.current
         return current.session if current is not None else None
 
-    async def send(self, request: Request, url: URL, timeout: float | None, max_size: int) -> Reply:
+    async def send(self, request: Request, url: URL, timeout: float | Timeout | None, max_size: int) -> Reply:
         """Send `request` to `url` once and read its whole body (at most `max_size`
-        bytes) within `timeout` seconds (connect, headers and body together); raise
+        bytes) within `timeout` (seconds for connect, headers and body together, or
+        per-phase seconds); raise
         `APIConnectionError` on failure, `RedirectError` for a redirect not followed."""
         current = self._sessions.current
         if current is None or current.loop is not asyncio.get_running_loop():
@@ -142,7 +144,7 @@ class Transport:
         session = current.session
         client_timeout = self._timeouts.get(timeout)
         if client_timeout is None:
-            client_timeout = self._timeouts[timeout] = aiohttp.ClientTimeout(total=timeout)
+            client_timeout = self._timeouts[timeout] = _client_timeout(timeout)
         routes = current.routes
         if routes is None:
             proxy, headers = None, request.headers
@@ -177,7 +179,7 @@ class Transport:
         url: URL,
         status: int,
         location: str,
-        timeout: float | None,
+        timeout: float | Timeout | None,
         max_size: int,
     ) -> Reply:
         """Follow a redirect from `url` within its origin, for at most `MAX_REDIRECTS` hops."""
@@ -285,6 +287,19 @@ def transport_for(options: ClientOptions, transports: list[Transport]) -> Transp
     )
     transports.append(transport)
     return transport
+
+
+def _client_timeout(timeout: float | Timeout | None) -> aiohttp.ClientTimeout:
+    """aiohttp's timeout for seconds per attempt, or for a per-phase ``Timeout``."""
+    if not isinstance(timeout, Timeout):
+        return aiohttp.ClientTimeout(total=timeout)
+    connect, pool = timeout.connect, timeout.pool
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=None if connect is None or pool is None else connect + pool,
+        sock_connect=connect,
+        sock_read=timeout.read,
+    )
 
 
 def _bearer_secrets(headers: Mapping[str, str]) -> tuple[str, ...]:

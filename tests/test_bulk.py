@@ -64,6 +64,22 @@ async def test_10k_ids_with_20_percent_transient_faults_and_1_percent_404() -> N
     assert faults > 1500, "the fake server should have injected about 20% transient faults"
 
 
+async def test_a_failed_item_has_no_value_reading_it_raises_the_item_s_error(fake: FakeLlamaCloud) -> None:
+    fake.inject(Status(404), id="run-gone")
+    async with client_for(fake) as client:
+        results = [r async for r in client.extraction.runs.get_many(["run-1", "run-gone"], ordered=True)]
+    fetched, failed = results
+    assert fetched.ok
+    assert fetched.value.id == "run-1"
+    assert fetched.unwrap() is fetched.value
+    assert not failed.ok
+    assert isinstance(failed.error, NotFoundError)
+    with pytest.raises(NotFoundError) as caught:
+        _ = failed.value
+    assert caught.value is failed.error
+    assert "error=NotFoundError" in repr(failed)
+
+
 async def test_ordered_results_follow_the_input_order(fake: FakeLlamaCloud) -> None:
     for i in range(0, 200, 17):
         fake.inject(Delay(0.2), id=f"run-{i}", times=1)

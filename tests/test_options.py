@@ -18,12 +18,17 @@ def keyword_names(function: object) -> list[str]:
     return [p.name for p in inspect.signature(function).parameters.values() if p.kind is p.KEYWORD_ONLY]  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    "function",
-    [AsyncLlamaCloud.__init__, AsyncLlamaCloud.with_options, LlamaCloud.__init__, LlamaCloud.with_options],
-)
-def test_every_constructor_and_with_options_takes_exactly_the_declared_options(function: object) -> None:
+@pytest.mark.parametrize("function", [AsyncLlamaCloud.__init__, LlamaCloud.__init__])
+def test_every_constructor_takes_exactly_the_declared_options(function: object) -> None:
     assert keyword_names(function) == list(OPTION_NAMES)
+
+
+@pytest.mark.parametrize("function", [AsyncLlamaCloud.with_options, LlamaCloud.with_options])
+def test_with_options_takes_every_option_and_the_official_set_variants(function: object) -> None:
+    names = list(OPTION_NAMES)
+    for name in ("default_query", "default_headers"):
+        names.insert(names.index(name) + 1, f"set_{name}")
+    assert keyword_names(function) == names
 
 
 def test_defaults_of_the_constructors_match() -> None:

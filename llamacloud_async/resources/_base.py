@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from .._request import Request
 from .._response import AsyncAPIResponse, decoded, parse
-from .._types import Timeout
+from .._types import Body, Headers, Query, TimeoutArg
 from .._validation import query_string
 from ..bulk import BulkFetch, BulkOptions
 
@@ -28,9 +28,23 @@ class AsyncAPIResource:
         # Resources are the client's friends: they send through its request loop.
         self._send = client._requests.send  # pyright: ignore[reportPrivateUsage]
 
-    async def _get(self, path: str, model: type[T], timeout: Timeout) -> T:
+    async def _get(
+        self,
+        path: str,
+        model: type[T],
+        timeout: TimeoutArg,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> T:
         """``GET path`` (with its query string), decoded into ``model`` (or raw)."""
-        reply = await self._send(Request("GET", path, timeout))
+        request = Request("GET", path, timeout)
+        if extra_headers or extra_query or extra_body:
+            if extra_body:
+                raise ValueError("extra_body cannot be sent: a GET request has no body")
+            request = request.with_extras(extra_headers, extra_query)
+        reply = await self._send(request)
         if self._raw:
             return cast(T, AsyncAPIResponse(reply, model))
         return parse(reply, model)
@@ -40,19 +54,23 @@ class AsyncAPIResource:
         ids: Iterable[str] | AsyncIterable[str],
         get_one: Callable[..., Coroutine[Any, Any, T]],
         scope: dict[str, Any],
-        timeout: Timeout,
+        timeout: TimeoutArg,
         options: BulkOptions,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
     ) -> BulkFetch[T]:
         """The method ``get_one(resource, id, **scope)`` for every ID, as a ``BulkFetch`` on
         this client's request path. ``scope`` (query parameters) is checked here, before
         anything runs. Bodies are fetched raw and decoded where the items are consumed.
         Each dispatch is one attempt: the fetch retries an item itself, so that an item
         waiting to retry holds none of the ``concurrency`` slots."""
-        query_string(**scope)
+        Request("GET", query_string(**scope)).with_extras(extra_headers, extra_query)  # checks them
         one_attempt = type(self)(self._client.with_options(max_retries=0), raw=True)
+        extras = {"extra_headers": extra_headers, "extra_query": extra_query}
         return BulkFetch[T](
             ids,
-            partial(get_one, one_attempt, **scope, timeout=timeout),
+            partial(get_one, one_attempt, **scope, **extras, timeout=timeout),
             self._client._requests,  # pyright: ignore[reportPrivateUsage]
             self._client._retries,  # pyright: ignore[reportPrivateUsage]
             decode=None if self._raw else decoded,

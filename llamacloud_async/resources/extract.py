@@ -6,7 +6,7 @@ from collections.abc import AsyncIterable, Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import path_segment, query_string
 from ..bulk import BulkFetch, BulkOptions
 from ..types.extract_v2_job import ExtractV2Job
@@ -31,7 +31,10 @@ class AsyncExtractResource(AsyncAPIResource):
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
@@ -41,7 +44,10 @@ class AsyncExtractResource(AsyncAPIResource):
                 ``"extract_metadata"``, ``"usage"`` (one value or a list).
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job, with ``extract_result`` once it has completed.
@@ -58,6 +64,9 @@ class AsyncExtractResource(AsyncAPIResource):
             + query_string(expand=expand, organization_id=organization_id, project_id=project_id),
             ExtractV2Job,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_many(
@@ -67,7 +76,9 @@ class AsyncExtractResource(AsyncAPIResource):
         expand: str | Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractV2Job]:
         """Get many extraction jobs by ID, concurrently.
@@ -82,7 +93,9 @@ class AsyncExtractResource(AsyncAPIResource):
                 ``"extract_metadata"``, ``"usage"``.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id``, ``expand`` or a bulk option is
@@ -94,6 +107,8 @@ class AsyncExtractResource(AsyncAPIResource):
             {"expand": expand, "organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
 

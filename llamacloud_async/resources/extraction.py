@@ -6,7 +6,7 @@ from collections.abc import AsyncIterable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import path_segment, query_string
 from ..bulk import BulkFetch, BulkOptions
 from ..types.extraction import ExtractRun, JobGetResultResponse
@@ -49,7 +49,10 @@ class AsyncJobsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> JobGetResultResponse:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
@@ -57,7 +60,10 @@ class AsyncJobsResource(AsyncAPIResource):
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The extracted data and its metadata.
@@ -72,6 +78,9 @@ class AsyncJobsResource(AsyncAPIResource):
             + query_string(organization_id=organization_id, project_id=project_id),
             JobGetResultResponse,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_results(
@@ -80,7 +89,9 @@ class AsyncJobsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[JobGetResultResponse]:
         """Get the results of many extraction jobs, concurrently.
@@ -93,7 +104,9 @@ class AsyncJobsResource(AsyncAPIResource):
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -104,6 +117,8 @@ class AsyncJobsResource(AsyncAPIResource):
             {"organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
 
@@ -129,7 +144,10 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
@@ -137,7 +155,10 @@ class AsyncRunsResource(AsyncAPIResource):
             run_id: The run's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The run, with its configuration, status and extracted data.
@@ -153,6 +174,9 @@ class AsyncRunsResource(AsyncAPIResource):
             + query_string(organization_id=organization_id, project_id=project_id),
             ExtractRun,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     async def get_by_job(
@@ -161,7 +185,10 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractRun:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
@@ -169,7 +196,10 @@ class AsyncRunsResource(AsyncAPIResource):
             job_id: The job's ID.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
             The job's run, with its configuration, status and extracted data.
@@ -185,6 +215,9 @@ class AsyncRunsResource(AsyncAPIResource):
             + query_string(organization_id=organization_id, project_id=project_id),
             ExtractRun,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_many(
@@ -193,7 +226,9 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractRun]:
         """Get many extraction runs by ID, concurrently.
@@ -206,7 +241,9 @@ class AsyncRunsResource(AsyncAPIResource):
             run_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -217,6 +254,8 @@ class AsyncRunsResource(AsyncAPIResource):
             {"organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def get_many_by_job(
@@ -225,7 +264,9 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
-        timeout: Timeout = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
     ) -> BulkFetch[ExtractRun]:
         """Get the runs of many extraction jobs, concurrently.
@@ -238,7 +279,9 @@ class AsyncRunsResource(AsyncAPIResource):
             job_ids: The IDs to fetch.
             organization_id: The organization to read from.
             project_id: The project to read from.
-            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+            extra_headers: Headers for every request (``Authorization`` is refused).
+            extra_query: Query parameters for every request, beside the method's own.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Raises:
             ValueError: ``organization_id``, ``project_id`` or a bulk option is malformed.
@@ -249,6 +292,8 @@ class AsyncRunsResource(AsyncAPIResource):
             {"organization_id": organization_id, "project_id": project_id},
             timeout,
             options,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
 

@@ -4,6 +4,7 @@ Use it to test code built on this SDK without network access or an account.
 """
 
 from ._faults import (
+    AfterProcessing,
     CloseMidBody,
     Delay,
     Fault,
@@ -15,15 +16,21 @@ from ._faults import (
     Trickle,
     TruncatedJSON,
 )
-from ._server import ROUTES, FakeLlamaCloud, RecordedRequest, Route
+from ._results import result_for
+from ._routes import ROUTES, Route
+from ._server import FakeLlamaCloud, RecordedRequest
+from ._store import JobRequest, ManualClock
 
 __all__ = [
     "ROUTES",
+    "AfterProcessing",
     "CloseMidBody",
     "Delay",
     "FakeLlamaCloud",
     "Fault",
     "HTMLError",
+    "JobRequest",
+    "ManualClock",
     "Oversized",
     "RecordedRequest",
     "Redirect",
@@ -32,4 +39,5 @@ __all__ = [
     "Status",
     "Trickle",
     "TruncatedJSON",
+    "result_for",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 _CREATED = "2025-03-04T10:15:30.250Z"
 _UPDATED = "2025-03-04T10:16:02.125Z"
 
-_SCHEMA: dict[str, Any] = {
+SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "vendor": {"type": "string"},
@@ -35,7 +35,8 @@ _SCHEMA: dict[str, Any] = {
 }
 
 
-def _uuid(*parts: str) -> str:
+def uuid_for(*parts: str) -> str:
+    """A UUID (version 4 layout) derived from ``parts``: the same parts, the same UUID."""
     digest = hashlib.sha256("/".join(parts).encode()).digest()
     return str(uuid.UUID(bytes=digest[:16], version=4))
 
@@ -61,7 +62,8 @@ def _document(seed: str, rows: int) -> dict[str, Any]:
     }
 
 
-def _config() -> dict[str, Any]:
+def config() -> dict[str, Any]:
+    """The v1 ``ExtractConfig`` of generated agents and runs."""
     return {
         "chunk_mode": "PAGE",
         "cite_sources": False,
@@ -80,14 +82,14 @@ def _config() -> dict[str, Any]:
 
 def extraction_run(run_id: str, *, job_id: str | None = None, rows: int = 3) -> dict[str, Any]:
     """An ``ExtractRun`` body for ``run_id`` (and ``job_id``, derived when not given)."""
-    project_id = _uuid("project")
-    job_id = job_id or _uuid("job-of", run_id)
-    file_id = _uuid("file", job_id)
+    project_id = uuid_for("project")
+    job_id = job_id or uuid_for("job-of", run_id)
+    file_id = uuid_for("file", job_id)
     return {
         "id": run_id,
-        "config": _config(),
-        "data_schema": _SCHEMA,
-        "extraction_agent_id": _uuid("agent"),
+        "config": config(),
+        "data_schema": SCHEMA,
+        "extraction_agent_id": uuid_for("agent"),
         "from_ui": False,
         "project_id": project_id,
         "status": "SUCCESS",
@@ -115,16 +117,38 @@ def extraction_run(run_id: str, *, job_id: str | None = None, rows: int = 3) -> 
 
 def run_by_job(job_id: str, *, rows: int = 3) -> dict[str, Any]:
     """The ``ExtractRun`` body of job ``job_id``."""
-    return extraction_run(_uuid("run-of", job_id), job_id=job_id, rows=rows)
+    return extraction_run(uuid_for("run-of", job_id), job_id=job_id, rows=rows)
+
+
+def extraction_job(job_id: str) -> dict[str, Any]:
+    """An ``ExtractJob`` body for ``job_id``: succeeded, with its agent and file."""
+    project_id = uuid_for("project")
+    file_id = uuid_for("file", job_id)
+    return {
+        "id": job_id,
+        "extraction_agent": {
+            "id": uuid_for("agent"),
+            "config": config(),
+            "data_schema": SCHEMA,
+            "name": "invoices",
+            "project_id": project_id,
+            "created_at": _CREATED,
+            "updated_at": _UPDATED,
+        },
+        "status": "SUCCESS",
+        "error": None,
+        "file": {"id": file_id, "name": f"invoice-{job_id[-8:]}.pdf", "project_id": project_id},
+        "file_id": file_id,
+    }
 
 
 def job_result(job_id: str, *, rows: int = 3) -> dict[str, Any]:
     """A ``JobGetResultResponse`` body for job ``job_id``."""
     return {
         "data": _document(job_id, rows),
-        "extraction_agent_id": _uuid("agent"),
+        "extraction_agent_id": uuid_for("agent"),
         "extraction_metadata": {"field_metadata": {"vendor": {"confidence": 0.98}}},
-        "run_id": _uuid("run-of", job_id),
+        "run_id": uuid_for("run-of", job_id),
     }
 
 
@@ -134,12 +158,12 @@ def extract_job(job_id: str, *, rows: int = 3, per_table_row: bool = False) -> d
     return {
         "id": job_id,
         "created_at": _CREATED,
-        "file_input": "dfl-" + _uuid("file", job_id),
-        "project_id": "prj-" + _uuid("project"),
+        "file_input": "dfl-" + uuid_for("file", job_id),
+        "project_id": "prj-" + uuid_for("project"),
         "status": "COMPLETED",
         "updated_at": _UPDATED,
         "configuration": {
-            "data_schema": _SCHEMA,
+            "data_schema": SCHEMA,
             "cite_sources": False,
             "confidence_scores": True,
             "extraction_target": "per_table_row" if per_table_row else "per_doc",
@@ -148,7 +172,7 @@ def extract_job(job_id: str, *, rows: int = 3, per_table_row: bool = False) -> d
         },
         "extract_metadata": {
             "field_metadata": {"document_metadata": {"vendor": {"confidence": 0.98, "citation": []}}},
-            "parse_job_id": "pjb-" + _uuid("parse", job_id),
+            "parse_job_id": "pjb-" + uuid_for("parse", job_id),
             "parse_tier": "fast",
         },
         "extract_result": result,

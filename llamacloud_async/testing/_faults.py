@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 __all__ = [
+    "AfterProcessing",
     "CloseMidBody",
     "Delay",
     "Fault",
@@ -82,4 +83,27 @@ class Redirect:
     location: str
 
 
-Fault = Status | HTMLError | Reset | CloseMidBody | TruncatedJSON | Trickle | Delay | Oversized | Redirect
+@dataclass(frozen=True)
+class AfterProcessing:
+    """Process the request (a create really creates its job), then answer with ``fault``.
+
+    ``AfterProcessing(Reset())`` is the ambiguous failure: the body was read and the job
+    exists, but the client never hears so. ``AfterProcessing(Status(503))`` is a 5xx from
+    a server that did the work anyway.
+    """
+
+    fault: Status | HTMLError | Reset | CloseMidBody | TruncatedJSON | Trickle | Delay | Oversized | Redirect
+
+
+Fault = (
+    Status
+    | HTMLError
+    | Reset
+    | CloseMidBody
+    | TruncatedJSON
+    | Trickle
+    | Delay
+    | Oversized
+    | Redirect
+    | AfterProcessing
+)

@@ -8,7 +8,8 @@ import random
 import socket
 import struct
 import time
-from collections.abc import Callable, Generator
+from collections import Counter
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from aiohttp import web
 
 from . import _bodies
 from ._faults import (
+    AfterProcessing,
     CloseMidBody,
     Delay,
     Fault,
@@ -30,15 +32,10 @@ from ._faults import (
     Trickle,
     TruncatedJSON,
 )
-
-Route = Literal["extract", "result", "run", "run-by-job"]
-
-ROUTES: dict[Route, str] = {
-    "extract": "/api/v2/extract/{id}",
-    "result": "/api/v1/extraction/jobs/{id}/result",
-    "run": "/api/v1/extraction/runs/{id}",
-    "run-by-job": "/api/v1/extraction/runs/by-job/{id}",
-}
+from ._jobs import Answer, JobRoutes
+from ._results import ResultFor, result_for
+from ._routes import ROUTES, Route
+from ._store import JobRequest, JobStore, Predicate
 
 
 @dataclass(frozen=True)
@@ -78,14 +75,17 @@ class _Rule:
 class FakeLlamaCloud:
     """A LlamaCloud stand-in on ``127.0.0.1``, for tests that need real HTTP.
 
-    Serves the four extraction endpoints with realistic bodies generated from the ID,
-    or with bodies you ``seed``; records every request; and injects scripted faults::
+    Serves the extraction endpoints with realistic bodies generated from the ID, or with
+    bodies you ``seed``; runs the jobs you create through their lifecycle (``_jobs``);
+    records every request; and injects scripted faults:
 
-        async with FakeLlamaCloud() as fake:
-            fake.inject(Status(503), route="run", times=2)
-            async with AsyncLlamaCloud(api_key="test", base_url=fake.base_url) as client:
-                run = await client.extraction.runs.get("run-1")
-            assert len(fake.requests) == 3
+    ```python
+    async with FakeLlamaCloud() as fake:
+        fake.inject(Status(503), route="run", times=2)
+        async with AsyncLlamaCloud(api_key="test", base_url=fake.base_url) as client:
+            run = await client.extraction.runs.get("run-1")
+        assert len(fake.requests) == 3
+    ```
 
     Args:
         host: Address to listen on (loopback by default).
@@ -97,12 +97,23 @@ class FakeLlamaCloud:
         per_table_row: Generated v2 jobs carry a list result, one object per table row.
         fault_rate: The share of requests that get a random transient fault
             (503, 429 with a short ``retry-after-ms``, reset, or mid-body close).
-        rate_limit: Requests per second the server accepts (a token bucket holding a
-            tenth of a second's worth); beyond it, 429 with ``retry-after-ms``.
+        rate_limit: Requests per second the server accepts (a token bucket, full at
+            start); beyond it, 429 with ``retry-after-ms``.
+        burst: The bucket's size; a tenth of a second's worth (at least 1) by default.
+        retry_after: ``False`` sends the rate limit's 429s bare, without ``retry-after-ms``.
         latency: Seconds added before every answer, 429s included, like a network
             round trip.
-        seed: Seeds the random faults, for repeatable runs.
+        seed: Seeds the random faults and job failures, for repeatable runs.
         record: Keep every request in ``requests`` (turn off for long benchmarks).
+        clock: The jobs' clock (``time.monotonic`` by default); a ``ManualClock`` makes
+            job lifecycles instant and exact in tests.
+        job_duration: Seconds from a job's creation to its outcome (``PENDING`` for the
+            first half, ``RUNNING`` for the second), or a function of its ``JobRequest``.
+        fail_jobs: Jobs that fail: a set of file inputs (v2 ``file_input``, v1 ``file_id``)
+            or a predicate on the ``JobRequest``.
+        partial_jobs: v1 jobs that end ``PARTIAL_SUCCESS``, chosen as ``fail_jobs``.
+        failure_rate: The share of other jobs that fail, drawn from ``seed``.
+        result_for: ``(file_input, configuration) -> extract_result`` for completed jobs.
     """
 
     def __init__(
@@ -119,6 +130,14 @@ class FakeLlamaCloud:
         latency: float = 0.0,
         seed: int | None = None,
         record: bool = True,
+        burst: float | None = None,
+        retry_after: bool = True,
+        clock: Callable[[], float] | None = None,
+        job_duration: float | Callable[[JobRequest], float] = 0.0,
+        fail_jobs: Predicate | None = None,
+        partial_jobs: Predicate | None = None,
+        failure_rate: float = 0.0,
+        result_for: ResultFor = result_for,
     ) -> None:
         self.host = host
         self.port = port
@@ -130,9 +149,24 @@ class FakeLlamaCloud:
         self.rate_limit = rate_limit
         self.latency = latency
         self.record = record
-        self._tokens = 0.0
+        self.burst = burst if burst is not None else max(1.0, (rate_limit or 0) / 10)
+        self.retry_after = retry_after
+        self._tokens = self.burst
         self._tokens_at = time.monotonic()
         self.requests: list[RecordedRequest] = []
+        self.counts: Counter[str] = Counter()
+        """Requests received per route name, kept even with ``record=False``."""
+        self.configurations: dict[str, Mapping[str, Any]] = {}
+        """Saved v2 configurations by ``configuration_id``; unknown IDs get a default one."""
+        self.store = JobStore(
+            clock=clock,
+            job_duration=job_duration,
+            fail_jobs=fail_jobs,
+            partial_jobs=partial_jobs,
+            failure_rate=failure_rate,
+            seed=seed,
+        )
+        self._jobs = JobRoutes(self.store, result_for=result_for, configurations=self.configurations)
         self.not_found_ids: set[str] = set()
         self._random = random.Random(seed)
         self._seeded: dict[tuple[Route, str], bytes] = {}
@@ -145,6 +179,22 @@ class FakeLlamaCloud:
         if self._runner is None:
             raise RuntimeError("FakeLlamaCloud is not started")
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def created(self) -> int:
+        """Jobs really created (v1 and v2); idempotent replays are not counted."""
+        return self.store.created
+
+    @property
+    def replayed(self) -> int:
+        """Creates answered with an existing job because their ``Idempotency-Key`` was seen."""
+        return self.store.replayed
+
+    def cancel_job(self, job_id: str) -> bool:
+        """Cancel a stored job from the server side (v1 has no cancel route); ``False`` when
+        it is unknown or already terminal."""
+        job = self.store.jobs.get(job_id)
+        return job is not None and self.store.cancel(job)
 
     def seed(self, route: Route, id: str, body: bytes | dict[str, Any] | msgspec.Struct) -> None:
         """Serve ``body`` for ``id`` on ``route`` instead of a generated one."""
@@ -169,9 +219,14 @@ class FakeLlamaCloud:
 
     async def start(self) -> None:
         """Start listening."""
-        app = web.Application()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        # Module routes first: their fixed paths (``/runs``) must win over ``{id}`` ones.
+        # Another module (the files API) registers the same way: a list of ``Endpoint``s.
+        for endpoint in self._jobs.endpoints():
+            handler = self._endpoint(endpoint.route, endpoint.answer)
+            app.router.add_route(endpoint.method, endpoint.path, handler)
         for route, path in ROUTES.items():
-            app.router.add_get(path, self._handler(route))
+            app.router.add_get(path, self._endpoint(route, self._answer_get(route)))
         self._runner = web.AppRunner(
             app, access_log=None, handle_signals=False, handler_cancellation=True, shutdown_timeout=1.0
         )
@@ -187,11 +242,13 @@ class FakeLlamaCloud:
 
     @contextlib.contextmanager
     def serve_in_thread(self) -> Generator[FakeLlamaCloud, None, None]:
-        """Run the server on its own event loop in a background thread, for sync tests::
+        """Run the server on its own event loop in a background thread, for sync tests.
 
+        ```python
         with FakeLlamaCloud().serve_in_thread() as fake:
             with LlamaCloud(api_key="test", base_url=fake.base_url) as client:
                 client.extraction.runs.get("run-1")
+        ```
         """
         with anyio.from_thread.start_blocking_portal() as portal:
             portal.call(self.start)
@@ -209,9 +266,13 @@ class FakeLlamaCloud:
     ) -> None:
         await self.close()
 
-    def _handler(self, route: Route) -> Callable[[web.Request], Any]:
+    def _endpoint(self, route: Route, answer: Answer) -> Callable[[web.Request], Any]:
+        """``answer`` behind the pipeline every route shares: record, key, latency, rate
+        limit, then faults (``AfterProcessing`` ones once ``answer`` has run)."""
+
         async def handle(request: web.Request) -> web.StreamResponse:
-            id_ = request.match_info["id"]
+            id_ = request.match_info.get("id", "")
+            self.counts[route] += 1
             if self.record:
                 self.requests.append(
                     RecordedRequest(
@@ -231,26 +292,48 @@ class FakeLlamaCloud:
                 await asyncio.sleep(self.latency)
             wait = self._rate_limited()
             if wait is not None:
-                return _json(429, {"detail": "Rate limit exceeded"}, {"retry-after-ms": str(wait)})
+                hint = {"retry-after-ms": str(wait)} if self.retry_after else {}
+                return _json(429, {"detail": "Rate limit exceeded"}, hint)
             fault = self._fault_for(route, id_)
-            if fault is not None and not isinstance(fault, Delay):
-                return await _apply(fault, request, lambda: self._body(route, id_))
             if isinstance(fault, Delay):
                 await asyncio.sleep(fault.seconds)
+            elif isinstance(fault, AfterProcessing | CloseMidBody | TruncatedJSON | Trickle):
+                # These need the answer: processing happens, then the fault.
+                response = await answer(request, id_)
+                after = fault.fault if isinstance(fault, AfterProcessing) else fault
+                if not isinstance(after, Delay):
+                    return await _apply(after, request, _body_of(response))
+                await asyncio.sleep(after.seconds)
+                response.headers.update(_request_id())
+                return response
+            elif fault is not None:
+                return await _apply(fault, request, lambda: None)
+            response = await answer(request, id_)
+            response.headers.update(_request_id())
+            return response
+
+        return handle
+
+    def _answer_get(self, route: Route) -> Answer:
+        async def answer(request: web.Request, id_: str) -> web.Response:
+            seeded = self._seeded.get((route, id_))
+            if seeded is None:
+                stored = self._jobs.stored(route, id_, request)
+                if stored is not None:
+                    return stored
             body = self._body(route, id_)
             if body is None:
                 return _json(404, {"detail": f"{route} {id_} not found"})
-            return web.Response(body=body, content_type="application/json", headers=_request_id())
+            return web.Response(body=body, content_type="application/json")
 
-        return handle
+        return answer
 
     def _rate_limited(self) -> int | None:
         """Milliseconds until the next token when the bucket is empty, else ``None``."""
         if self.rate_limit is None:
             return None
         now = time.monotonic()
-        burst = max(1.0, self.rate_limit / 10)
-        self._tokens = min(burst, self._tokens + (now - self._tokens_at) * self.rate_limit)
+        self._tokens = min(self.burst, self._tokens + (now - self._tokens_at) * self.rate_limit)
         self._tokens_at = now
         if self._tokens >= 1:
             self._tokens -= 1
@@ -278,6 +361,8 @@ class FakeLlamaCloud:
             return _bodies.extract_job(id_, rows=self.rows, per_table_row=self.per_table_row)
         if route == "result":
             return _bodies.job_result(id_, rows=self.rows)
+        if route == "job":
+            return _bodies.extraction_job(id_)
         if route == "run":
             return _bodies.extraction_run(id_, rows=self.rows)
         return _bodies.run_by_job(id_, rows=self.rows)
@@ -297,6 +382,12 @@ def _request_id() -> dict[str, str]:
     global _request_counter
     _request_counter += 1
     return {"x-request-id": f"req-{_request_counter:08d}"}
+
+
+def _body_of(response: web.Response) -> Callable[[], bytes | None]:
+    """The body a body-mangling fault mangles: the answer's, or ``{}`` for a non-200."""
+    body = response.body if response.status == 200 else None
+    return lambda: body if isinstance(body, bytes) else None
 
 
 def _peer(request: web.Request) -> tuple[str, int] | None:
