@@ -283,7 +283,5 @@ def sync_results(
 ) -> Iterator[BulkResult[APIResponse[T]]]:
     """A sync bulk fetch's raw items, each value in the sync flavour."""
     for result in results:
-        value = result.value
-        yield BulkResult(
-            result.index, result.id, None if value is None else sync_response(value), result.error
-        )
+        response = None if result.error is not None else sync_response(result.value)
+        yield BulkResult(result.index, result.id, response, result.error)

@@ -14,6 +14,7 @@ from llamacloud_async import (
     AsyncLlamaCloud,
     BaseAPIResponse,
     LlamaCloud,
+    NotFoundError,
 )
 from llamacloud_async.testing import FakeLlamaCloud, Status
 from llamacloud_async.types import ExtractRun, ExtractV2Job, JobGetResultResponse
@@ -168,3 +169,16 @@ def test_sync_bulk_raw_stopped_early_leaves_the_client_usable(sync_client: Llama
         assert isinstance(item.unwrap(), APIResponse)
         break
     assert sync_client.extraction.runs.get("r1").id == "r1"
+
+
+def test_sync_bulk_raw_failed_items_keep_their_error(
+    sync_client: LlamaCloud, sync_fake: FakeLlamaCloud
+) -> None:
+    sync_fake.inject(Status(404), route="run", times=1)
+    items = list(sync_client.extraction.runs.with_raw_response.get_many(["r1", "r2"]))
+
+    failed = [item for item in items if not item.ok]
+    assert len(failed) == 1
+    with pytest.raises(NotFoundError):
+        _ = failed[0].value
+    assert all(type(item.value) is APIResponse for item in items if item.ok)
