@@ -138,7 +138,7 @@ class _ResponseError(APIError):
     ) -> None:
         super().__init__(message, method=method, url=url)
         received: Mapping[str, str] = headers if headers is not None else {}
-        self._received = (received, body)
+        self._response = Response(status_code, received, body, url)
         self.status_code = status_code
         self.request_id = redactor.text(request_id) if request_id else request_id
         self.headers = _redacted_headers(received, redactor)
@@ -150,8 +150,10 @@ class _ResponseError(APIError):
     def response(self) -> Response:
         """The response as received: `status_code`, `headers`, `content`, `text`, `json()`,
         and its `request`."""
-        headers, content = self._received
-        return Response(self.status_code, headers, content, self.url, self.request)
+        response = self._response
+        if response.request is None:
+            response.request = self.request
+        return response
 
     @property
     def body(self) -> object:
