@@ -120,7 +120,7 @@ class BaseAPIResponse(Generic[T]):
     """A successful response before decoding: what both raw flavours share.
 
     ``client.<resource>.with_raw_response.<method>(...)`` returns an
-    :class:`AsyncAPIResponse` on the async client and an :class:`APIResponse` on the
+    `AsyncAPIResponse` on the async client and an `APIResponse` on the
     sync one; their ``parse()`` gives the model the plain method returns.
     """
 
