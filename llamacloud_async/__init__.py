@@ -35,6 +35,7 @@ from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
+from ._watch import AsyncJobWatcher
 
 not_given = NOT_GIVEN
 """The official SDK's spelling of ``NOT_GIVEN``."""
@@ -56,6 +57,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncJobWatcher",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",

@@ -418,3 +418,17 @@ async def test_bad_input_reaches_no_socket(client: AsyncLlamaCloud, fake: FakeLl
     with pytest.raises(ValueError, match="job_ids"):
         client.extract.wait_many(["ext-1", "../x"])
     assert fake.requests == []
+
+
+async def test_wait_many_reads_a_batch_larger_than_a_page_over_pages(
+    client: AsyncLlamaCloud, fake: FakeLlamaCloud
+) -> None:
+    ids = await create_many(client, 150)
+    fake.counts.clear()
+
+    jobs = [job async for job in client.extract.wait_many(ids, batch_size=150, polling_interval=0.05)]
+
+    assert sorted(job.id for job in jobs) == sorted(ids)
+    lists = [r for r in fake.requests if r.route == "extract-list"]
+    assert fake.counts["extract"] == 0, fake.counts
+    assert all(("page_size", "100") in r.query for r in lists)

@@ -470,3 +470,15 @@ async def test_with_no_retries_left_an_ambiguous_create_still_looks_for_its_job(
 
     assert job.id == "ext-made"
     assert len(calls(mocked, "POST")) == 1
+
+
+async def test_get_next_page_on_the_last_page_is_a_clear_error(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    mocked.get(V2, payload={"items": [v2_job("a")], "next_page_token": "t2"})
+    mocked.get(f"{V2}?page_token=t2", payload={"items": [v2_job("b")]})
+    first = await client.extract.list()
+    second = await first.get_next_page()
+    assert [job.id for job in second.items] == ["b"]
+    with pytest.raises(RuntimeError, match="has_next_page"):
+        await second.get_next_page()

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 LIST_STATUSES: Final = ("CANCELLED", "COMPLETED", "FAILED", "PENDING", "RUNNING", "THROTTLED")
 """The values ``client.extract.list(status=...)`` accepts."""
 
+MAX_PAGE_SIZE: Final = 100
+"""The largest ``page_size`` ``wait_many`` asks for; a bigger batch is read over pages."""
+
 RECONCILE_CLOCK_SKEW: Final = timedelta(seconds=60)
 """How far before the call began a job may be stamped and still count as the call's own
 when ``create`` looks for it after an ambiguous failure: room for the server's clock to
@@ -544,7 +547,7 @@ class AsyncExtractResource(AsyncAPIResource):
         async def list_batch(batch: list[str]) -> list[ExtractV2Job]:
             pages = self.list(
                 job_ids=batch,
-                page_size=len(batch),
+                page_size=min(len(batch), MAX_PAGE_SIZE),
                 expand=sections,
                 organization_id=organization_id,
                 project_id=project_id,
