@@ -251,9 +251,10 @@ class ExtractResource:
         The request carries an ``Idempotency-Key`` (``idempotency_key``, or a fresh one),
         the same on every attempt. It is resent blindly only when the failure proves the
         server never processed it (refused before sending, a 429). After an ambiguous
-        failure (a timeout or reset after sending, a 5xx) the jobs with the same input
-        created since the call began are listed first, and the oldest is returned if
-        there is one; only if there is none is the job created again.
+        failure (a timeout or reset after sending, a 5xx) the newest jobs with the same
+        input are listed first, and the oldest one made since the call began (on the
+        server's clock) is returned if there is one; only if there is none is the job
+        created again.
 
         Args:
             file_input: File ID (``dfl-...``) or completed parse job ID (``pjb-...``).

@@ -8,7 +8,6 @@ import asyncio
 import hashlib
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
 
 import anyio
 import pytest
@@ -66,7 +65,7 @@ async def test_an_ambiguous_failure_after_the_job_was_made_finds_it_instead_of_m
     fault: AfterProcessing,
 ) -> None:
     async with (
-        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=datetime.now(timezone.utc)) as fake,
+        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False) as fake,
         AsyncLlamaCloud(
             api_key=API_KEY, base_url=fake.base_url, max_retries=2, retry_backoff=0.01, timeout=0.5
         ) as client,
@@ -83,7 +82,7 @@ async def test_an_ambiguous_failure_after_the_job_was_made_finds_it_instead_of_m
 
 async def test_a_reset_before_processing_is_resent_and_makes_one_job() -> None:
     async with (
-        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=datetime.now(timezone.utc)) as fake,
+        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False) as fake,
         AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=2, retry_backoff=0.01) as client,
     ):
         fake.inject(Reset(), route="extract-create")

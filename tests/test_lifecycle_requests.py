@@ -112,7 +112,7 @@ async def test_after_a_5xx_a_create_finds_the_job_it_made_instead_of_making_anot
     [(url, _)] = calls(mocked, "GET")
     assert url.query["file_input"] == "dfl-1"
     assert url.query["configuration_id"] == "cfg-1"
-    assert "created_at_on_or_after" in url.query
+    assert url.query["page_size"] == "50"
 
 
 async def test_after_a_5xx_with_nothing_made_a_create_sends_again(
@@ -482,3 +482,24 @@ async def test_get_next_page_on_the_last_page_is_a_clear_error(
     assert [job.id for job in second.items] == ["b"]
     with pytest.raises(RuntimeError, match="has_next_page"):
         await second.get_next_page()
+
+
+async def test_the_lookup_measures_the_call_on_the_servers_clock(
+    retrying: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    """A server whose clock is a year behind still has its job found, and a job it made
+    an hour before the call (by its own clock) is not taken for the call's."""
+    server_now = datetime(2025, 3, 4, 10, 15, 30, tzinfo=timezone.utc)
+    ours = {**v2_job("ext-ours"), "created_at": server_now.isoformat()}
+    older = {**v2_job("ext-older"), "created_at": "2025-03-04T09:15:30+00:00"}
+    mocked.post(V2, status=503, payload={"detail": "down"})
+    mocked.get(
+        re.compile(re.escape(V2) + r"\?.*"),
+        payload={"items": [ours, older]},
+        headers={"Date": "Tue, 04 Mar 2025 10:15:31 GMT"},
+    )
+
+    job = await retrying.extract.create(file_input="dfl-1", configuration_id="cfg-1")
+
+    assert job.id == "ext-ours"
+    assert len(calls(mocked, "POST")) == 1

@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
 from typing import Any, Literal
 
@@ -115,9 +114,6 @@ class FakeLlamaCloud:
         result_for: ``(file_input, configuration) -> extract_result`` for completed jobs.
         idempotency_keys: Honour ``Idempotency-Key`` on creates; ``False`` stands in for a
             server that ignores the header (every create makes a job).
-        epoch: The time jobs' timestamps start from (2025-03-04T10:15:30Z by default);
-            ``datetime.now(timezone.utc)`` makes them agree with this machine's clock, as
-            a real server's do, which a create's lookup after an ambiguous failure needs.
     """
 
     def __init__(
@@ -143,7 +139,6 @@ class FakeLlamaCloud:
         failure_rate: float = 0.0,
         result_for: ResultFor = result_for,
         idempotency_keys: bool = True,
-        epoch: datetime | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -172,7 +167,6 @@ class FakeLlamaCloud:
             failure_rate=failure_rate,
             seed=seed,
             idempotency_keys=idempotency_keys,
-            epoch=epoch,
         )
         self._jobs = JobRoutes(self.store, result_for=result_for, configurations=self.configurations)
         self.not_found_ids: set[str] = set()
