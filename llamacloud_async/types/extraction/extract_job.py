@@ -28,7 +28,7 @@ class ExtractJob(Model):
     extraction_agent: ExtractAgent
     """The agent the job runs on."""
     status: str
-    """One of :class:`ExtractionJobStatus`, or a value added by the server later."""
+    """One of `ExtractionJobStatus`, or a value added by the server later."""
     error: str | None = None
     """The error that occurred during extraction."""
     file: File | None = None
