@@ -23,6 +23,8 @@ from ._errors import (
     LlamaCloudError,
     NotFoundError,
     PermissionDeniedError,
+    PollingError,
+    PollingTimeoutError,
     RateLimitError,
     RedirectError,
     UnprocessableEntityError,
@@ -33,6 +35,7 @@ from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
+from ._watch import AsyncJobWatcher
 
 not_given = NOT_GIVEN
 """The official SDK's spelling of ``NOT_GIVEN``."""
@@ -56,6 +59,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncJobWatcher",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
@@ -71,6 +75,8 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
+    "PollingError",
+    "PollingTimeoutError",
     "RateLimitError",
     "RedirectError",
     "Timeout",

@@ -4,6 +4,8 @@ All of them derive from `LlamaCloudError`::
 
     LlamaCloudError                  also raised when no API key is configured
     ├── ClientClosedError            the client was closed (also a RuntimeError)
+    ├── PollingError                 a waited-for job ended FAILED, CANCELLED or ERROR (`e.job`)
+    ├── PollingTimeoutError          a wait ran past its deadline (also a TimeoutError)
     └── APIError                     a request failed
         ├── APIStatusError               the server answered with an error status
         │   ├── BadRequestError              400
@@ -29,7 +31,7 @@ JSON, or the text), `e.response` (status, headers, bytes as received, and its re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -55,6 +57,8 @@ __all__ = [
     "LlamaCloudError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PollingError",
+    "PollingTimeoutError",
     "RateLimitError",
     "RedirectError",
     "Response",
@@ -73,6 +77,42 @@ class LlamaCloudError(Exception):
 
 class ClientClosedError(LlamaCloudError, RuntimeError):
     """The client (or a view of it) was closed; make a new one."""
+
+
+class PollingError(LlamaCloudError):
+    """A job being waited for reached a terminal state other than success.
+
+    `job` is the job as last read (its `status` and error text included); `job_id` and
+    `status` repeat what the message says.
+    """
+
+    job: Any
+    job_id: str
+    status: str
+
+    def __init__(self, message: str, *, job: Any, job_id: str, status: str) -> None:
+        super().__init__(shorten(clean(message), MESSAGE_CHARS))
+        self.job = job
+        self.job_id = job_id
+        self.status = status
+
+
+class PollingTimeoutError(LlamaCloudError, TimeoutError):
+    """A wait ran past its `timeout` before the job (or every job) finished.
+
+    `job` is the job as last read, or `None` if no poll succeeded; `pending` holds the
+    IDs still unfinished (one for a single wait).
+    """
+
+    job: Any
+    pending: list[str]
+    timeout: float
+
+    def __init__(self, message: str, *, job: Any, pending: list[str], timeout: float) -> None:
+        super().__init__(shorten(clean(message), MESSAGE_CHARS))
+        self.job = job
+        self.pending = pending
+        self.timeout = timeout
 
 
 class APIError(LlamaCloudError):

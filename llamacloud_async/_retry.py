@@ -52,6 +52,11 @@ def _never_sent_causes() -> tuple[type[BaseException], ...]:
     return (aiohttp.ClientConnectorError, ConnectionRefusedError)
 
 
+def never_sent(error: BaseException) -> bool:
+    """Whether ``error`` proves the request never reached the server."""
+    return isinstance(error, APIConnectionError) and isinstance(error.__cause__, _never_sent_causes())
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """When to retry a failed request and how long to wait first."""
@@ -68,7 +73,7 @@ class RetryPolicy:
             return self.is_retryable(error)
         if isinstance(error, APIStatusError):
             return error.status_code == 429 and self.is_retryable(error)
-        return isinstance(error, APIConnectionError) and isinstance(error.__cause__, _never_sent_causes())
+        return never_sent(error)
 
     def is_retryable(self, error: BaseException) -> bool:
         """Whether an idempotent request may succeed on a new attempt after ``error``."""

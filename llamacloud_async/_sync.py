@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llamacloud_async._client import AsyncLlamaCloud
 from llamacloud_async._config import (
@@ -20,12 +21,17 @@ from llamacloud_async._config import (
     Option,
     Verify,
 )
+from llamacloud_async._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy
 from llamacloud_async._response import APIResponse, sync_response, sync_results
 from llamacloud_async._runtime import SyncClient
 from llamacloud_async._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, TimeoutArg
+from llamacloud_async._watch import DEFAULT_BATCH_SIZE
 from llamacloud_async.bulk import BulkOptions, BulkResult
+from llamacloud_async.pagination import SyncPaginatedCursor, SyncPaginatedExtractRuns
 from llamacloud_async.types.extract_v2_job import ExtractV2Job
 from llamacloud_async.types.extraction import ExtractRun, JobGetResultResponse
+from llamacloud_async.types.extraction.extract_job import ExtractJob
+from llamacloud_async.types.extraction.job_list_response import JobListResponse
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -223,6 +229,391 @@ class ExtractResource:
         """The same methods, returning the undecoded ``APIResponse``."""
         return ExtractResourceWithRawResponse(self._client)
 
+    def create(
+        self,
+        *,
+        file_input: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        webhook_configuration_ids: Sequence[str] | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractV2Job:
+        """Create an extraction job: ``POST /api/v2/extract``.
+
+        Give exactly one of ``configuration_id`` (a saved configuration) or
+        ``configuration`` (inline, with a ``data_schema``). The job runs in the
+        background: wait for it with ``wait_for_completion``, or use ``run``.
+
+        The request carries an ``Idempotency-Key`` (``idempotency_key``, or a fresh one),
+        the same on every attempt. It is resent blindly only when the failure proves the
+        server never processed it (refused before sending, a 429). After an ambiguous
+        failure (a timeout or reset after sending, a 5xx) the newest jobs with the same
+        input are listed first, and the oldest one made since the call began (on the
+        server's clock) is returned if there is one; only if there is none is the job
+        created again.
+
+        Args:
+            file_input: File ID (``dfl-...``) or completed parse job ID (``pjb-...``).
+            organization_id: The organization to create it in.
+            project_id: The project to create it in.
+            configuration: Inline configuration: ``data_schema`` and extract settings.
+            configuration_id: A saved configuration's ID.
+            webhook_configuration_ids: Saved webhook configurations to notify.
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            idempotency_key: The key to send instead of a fresh one, e.g. to make a
+                create that is itself retried by your code at most one job.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The new job, usually ``PENDING``.
+
+        Raises:
+            ValueError: An argument is malformed, or both or neither of ``configuration``
+                and ``configuration_id`` are given.
+            APIError: The create failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.create,
+            file_input=file_input,
+            organization_id=organization_id,
+            project_id=project_id,
+            configuration=configuration,
+            configuration_id=configuration_id,
+            webhook_configuration_ids=webhook_configuration_ids,
+            webhook_configurations=webhook_configurations,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+        )
+
+    def list(
+        self,
+        *,
+        configuration_id: str | None = None,
+        created_at_on_or_after: str | datetime | None = None,
+        created_at_on_or_before: str | datetime | None = None,
+        document_input_type: str | None = None,
+        document_input_value: str | None = None,
+        expand: str | Sequence[str] | None = None,
+        file_input: str | None = None,
+        job_ids: Sequence[str] | None = None,
+        organization_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        project_id: str | None = None,
+        status: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SyncPaginatedCursor[ExtractV2Job]:
+        """List extraction jobs, newest first: ``GET /api/v2/extract``.
+
+        Iterating over the result walks every job, fetching each page only as the loop
+        reaches it, so ``break`` stops fetching. The async client sends nothing until the
+        result is iterated or awaited (for the first page: ``items``,
+        ``next_page_token``); the sync client returns the first page, which iterates over
+        every job. ``iter_pages()`` walks page by page.
+
+        Args:
+            configuration_id: Only jobs of this saved configuration.
+            created_at_on_or_after: Only jobs created at or after this time (a
+                ``datetime``, naive meaning UTC, or an ISO 8601 string).
+            created_at_on_or_before: Only jobs created at or before this time.
+            document_input_type: Only jobs of this input type (``file_id`` or
+                ``parse_job_id``).
+            document_input_value: Deprecated by the server: use ``file_input``.
+            expand: Extra sections to include: ``"configuration"``,
+                ``"extract_metadata"``, ``"usage"`` (one value or a list).
+            file_input: Only jobs of this file or parse job.
+            job_ids: Only these jobs.
+            organization_id: The organization to read from.
+            page_size: Jobs per page.
+            page_token: Start at this page (a ``next_page_token``).
+            project_id: The project to read from.
+            status: Only jobs in this status: ``CANCELLED``, ``COMPLETED``, ``FAILED``,
+                ``PENDING``, ``RUNNING`` or ``THROTTLED``.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
+
+        Raises:
+            ValueError: A filter is malformed: an unknown ``status`` or ``expand``, an
+                empty ``job_ids``, a ``page_size`` below 1, a timestamp that is not ISO 8601.
+        """
+        return SyncPaginatedCursor[ExtractV2Job](
+            self._client._runtime,
+            self._client._async.extract.list(
+                configuration_id=configuration_id,
+                created_at_on_or_after=created_at_on_or_after,
+                created_at_on_or_before=created_at_on_or_before,
+                document_input_type=document_input_type,
+                document_input_value=document_input_value,
+                expand=expand,
+                file_input=file_input,
+                job_ids=job_ids,
+                organization_id=organization_id,
+                page_size=page_size,
+                page_token=page_token,
+                project_id=project_id,
+                status=status,
+                timeout=timeout,
+            ),
+        )
+
+    def cancel(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractV2Job:
+        """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
+
+        Cancelling is harmless to repeat, so it is retried like a read. A job already
+        in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+
+        Args:
+            job_id: The job's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The job, marked ``CANCELLED``.
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job.
+            APIError: Any other failure, such as a job already finished.
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.cancel,
+            job_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+
+    def delete(
+        self,
+        job_id: str,
+        *,
+        force: bool | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> object:
+        """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
+
+        A job that has not finished is refused: cancel it first, or pass ``force=True``
+        to delete a job whose workflow is gone.
+
+        Args:
+            job_id: The job's ID.
+            force: Delete it even if it has not finished.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The server's JSON answer as decoded (``None`` for an empty body).
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job.
+            APIError: Any other failure, such as a job still running.
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.delete,
+            job_id,
+            force=force,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
+
+    def wait_for_completion(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+        expand: str | Sequence[str] | None = None,
+    ) -> ExtractV2Job:
+        """Poll a job until it finishes; the COMPLETED job.
+
+        Polls at once, then after ``polling_interval`` seconds, growing by ``backoff``
+        up to ``max_interval`` (each sleep jittered by up to 20%), until ``timeout``
+        seconds have passed in all. A status the client does not know counts as still
+        running; a poll that fails transiently is followed by the next one. The sync
+        client behaves exactly the same.
+
+        Args:
+            job_id: The job's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            polling_interval: Seconds before the second poll.
+            max_interval: The longest sleep between polls.
+            timeout: Seconds the whole wait may take (two hours by default).
+            backoff: How the sleep grows: ``"constant"``, ``"linear"`` (one second more
+                each time) or ``"exponential"`` (doubling).
+            verbose: Log a progress line at INFO every 10 polls.
+            expand: Sections to include in the job: ``"configuration"``,
+                ``"extract_metadata"``, ``"usage"``.
+
+        Returns:
+            The job, COMPLETED, with ``extract_result``.
+
+        Raises:
+            ValueError: An argument is malformed or out of range (a negative
+                ``timeout``, ``max_interval`` below ``polling_interval``).
+            PollingError: The job ended FAILED or CANCELLED; ``e.job`` is the job.
+            PollingTimeoutError: ``timeout`` passed first; ``e.job`` is the last job read.
+            APIError: A poll failed in a way another would not mend (a 401, a 404).
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.wait_for_completion,
+            job_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            timeout=timeout,
+            backoff=backoff,
+            verbose=verbose,
+            expand=expand,
+        )
+
+    def run(
+        self,
+        *,
+        file_input: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        webhook_configuration_ids: Sequence[str] | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        polling_timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+        expand: str | Sequence[str] | None = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractV2Job:
+        """Create an extraction job and wait for it: ``create`` then ``wait_for_completion``.
+
+        Every argument is checked before the job is created, so a bad polling argument
+        never leaves a job behind.
+
+        Args:
+            file_input: File ID or parse job ID to extract from.
+            organization_id: The organization to create it in.
+            project_id: The project to create it in.
+            configuration: Inline configuration: ``data_schema`` and extract settings.
+            configuration_id: A saved configuration's ID (instead of ``configuration``).
+            webhook_configuration_ids: Saved webhook configurations to notify.
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            polling_interval: Seconds before the first poll, and between the first two.
+            max_interval: The longest sleep between polls.
+            polling_timeout: Seconds the wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
+            verbose: Log a progress line at INFO every 10 polls.
+            expand: Sections to include in the returned job.
+            idempotency_key: The create's key instead of a fresh one.
+            timeout: Seconds for each attempt of the create.
+
+        Returns:
+            The job, COMPLETED, with ``extract_result``.
+
+        Raises:
+            ValueError: An argument is malformed.
+            PollingError: The job ended FAILED or CANCELLED; ``e.job`` is the job.
+            PollingTimeoutError: ``polling_timeout`` passed first.
+            APIError: The create or a poll failed.
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.run,
+            file_input=file_input,
+            organization_id=organization_id,
+            project_id=project_id,
+            configuration=configuration,
+            configuration_id=configuration_id,
+            webhook_configuration_ids=webhook_configuration_ids,
+            webhook_configurations=webhook_configurations,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            polling_timeout=polling_timeout,
+            backoff=backoff,
+            verbose=verbose,
+            expand=expand,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+        )
+
+    def wait_many(
+        self,
+        job_ids: Iterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        expand: str | Sequence[str] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[ExtractV2Job]:
+        """Wait for many jobs, yielding each once as it finishes.
+
+        Returns an iterator of the jobs: each is yielded when it reaches a terminal
+        state, COMPLETED, FAILED or CANCELLED alike (check ``job.status``); leaving the
+        loop early stops polling.
+        Each round polls ``batch_size`` jobs per request through
+        ``list(job_ids=[...])`` rather than one ``get`` per job, on the same schedule
+        as ``wait_for_completion``; jobs a batch does not return, or every job when the
+        server refuses the filter, are read with bulk ``get`` calls. The requests share
+        the client's rate limiter and retries.
+
+        Args:
+            job_ids: The jobs to wait for (duplicates are waited for once).
+            organization_id: The organization they belong to.
+            project_id: The project they belong to.
+            polling_interval: Seconds between the first two rounds.
+            max_interval: The longest sleep between rounds.
+            timeout: Seconds the whole wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
+            expand: Sections to include in every job.
+            batch_size: Jobs per list request.
+
+        Raises:
+            ValueError: An argument is malformed (before any request): an empty or
+                malformed ID, an unknown ``expand``, a negative ``timeout``.
+            PollingTimeoutError: From the iteration, when ``timeout`` passes;
+                ``e.pending`` lists the jobs still unfinished.
+            APIError: From the iteration, a failure another round would not mend.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extract.wait_many(
+                job_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                polling_interval=polling_interval,
+                max_interval=max_interval,
+                timeout=timeout,
+                backoff=backoff,
+                expand=expand,
+                batch_size=batch_size,
+            )
+        )
+
     def get(
         self,
         job_id: str,
@@ -321,6 +712,84 @@ class ExtractResourceWithRawResponse:
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
 
+    def create(
+        self,
+        *,
+        file_input: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        webhook_configuration_ids: Sequence[str] | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractV2Job]:
+        """Create an extraction job: ``POST /api/v2/extract``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.create,
+                file_input=file_input,
+                organization_id=organization_id,
+                project_id=project_id,
+                configuration=configuration,
+                configuration_id=configuration_id,
+                webhook_configuration_ids=webhook_configuration_ids,
+                webhook_configurations=webhook_configurations,
+                idempotency_key=idempotency_key,
+                timeout=timeout,
+            )
+        )
+
+    def cancel(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractV2Job]:
+        """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.cancel,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
+        )
+
+    def delete(
+        self,
+        job_id: str,
+        *,
+        force: bool | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[object]:
+        """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.delete,
+                job_id,
+                force=force,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
+        )
+
     def get(
         self,
         job_id: str,
@@ -411,6 +880,218 @@ class JobsResource:
         """The same methods, returning the undecoded ``APIResponse``."""
         return JobsResourceWithRawResponse(self._client)
 
+    def create(
+        self,
+        *,
+        extraction_agent_id: str,
+        file_id: str,
+        from_ui: bool | None = None,
+        config_override: Mapping[str, Any] | None = None,
+        data_schema_override: Mapping[str, Any] | str | None = None,
+        priority: str | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractJob:
+        """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
+
+        The request carries an ``Idempotency-Key`` (``idempotency_key``, or a fresh one),
+        the same on every attempt, and is resent blindly only when the failure proves
+        the server never processed it. After an ambiguous failure (a timeout or reset
+        after sending, a 5xx) the agent's jobs are listed: when none is for this file,
+        the job is created again; when some are, the v1 API cannot tell which one (if
+        any) this call made, so the original error is raised rather than risking a
+        second job.
+
+        Args:
+            extraction_agent_id: The agent to run.
+            file_id: The file to extract from.
+            from_ui: Whether the request comes from the web UI.
+            config_override: Settings overriding the agent's configuration.
+            data_schema_override: A schema (or its JSON text) overriding the agent's.
+            priority: ``"low"``, ``"medium"``, ``"high"`` or ``"critical"`` (the server
+                may ignore it, depending on the organization's tier).
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            idempotency_key: The key to send instead of a fresh one.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The new job, usually ``PENDING``.
+
+        Raises:
+            ValueError: An argument is malformed.
+            APIError: The create failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.create,
+            extraction_agent_id=extraction_agent_id,
+            file_id=file_id,
+            from_ui=from_ui,
+            config_override=config_override,
+            data_schema_override=data_schema_override,
+            priority=priority,
+            webhook_configurations=webhook_configurations,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+        )
+
+    def get(
+        self,
+        job_id: str,
+        *,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractJob:
+        """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
+
+        Args:
+            job_id: The job's ID.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The job: its status, agent and file.
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.get,
+            job_id,
+            timeout=timeout,
+        )
+
+    def list(
+        self,
+        *,
+        extraction_agent_id: str,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> JobListResponse:
+        """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
+
+        Args:
+            extraction_agent_id: The agent whose jobs to list.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            Every job of the agent (the v1 API does not page them).
+
+        Raises:
+            ValueError: ``extraction_agent_id`` is empty.
+            APIError: The request failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.list,
+            extraction_agent_id=extraction_agent_id,
+            timeout=timeout,
+        )
+
+    def wait_for_completion(
+        self,
+        job_id: str,
+        *,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+    ) -> ExtractJob:
+        """Poll a job until it finishes; the job once SUCCESS or PARTIAL_SUCCESS.
+
+        Polls at once, then on the same jittered schedule as
+        ``client.extract.wait_for_completion``, under one total ``timeout``; an unknown
+        status counts as still running, and a transient poll failure does not end the wait.
+
+        Args:
+            job_id: The job's ID.
+            polling_interval: Seconds before the second poll.
+            max_interval: The longest sleep between polls.
+            timeout: Seconds the whole wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` (default) or ``"exponential"``.
+            verbose: Log a progress line at INFO every 10 polls.
+
+        Returns:
+            The finished job; its data is ``get_result(job_id)``.
+
+        Raises:
+            ValueError: An argument is malformed or out of range.
+            PollingError: The job ended ERROR or CANCELLED; ``e.job`` is the job.
+            PollingTimeoutError: ``timeout`` passed first.
+            APIError: A poll failed in a way another would not mend.
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.wait_for_completion,
+            job_id,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            timeout=timeout,
+            backoff=backoff,
+            verbose=verbose,
+        )
+
+    def extract(
+        self,
+        *,
+        extraction_agent_id: str,
+        file_id: str,
+        from_ui: bool | None = None,
+        config_override: Mapping[str, Any] | None = None,
+        data_schema_override: Mapping[str, Any] | str | None = None,
+        priority: str | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+        idempotency_key: str | None = None,
+    ) -> JobGetResultResponse:
+        """Create a job, wait for it and return its result: ``create``,
+        ``wait_for_completion`` and ``get_result`` in one call.
+
+        Every argument is checked before the job is created.
+
+        Args:
+            extraction_agent_id: The agent to run.
+            file_id: The file to extract from.
+            from_ui: Whether the request comes from the web UI.
+            config_override: Settings overriding the agent's configuration.
+            data_schema_override: A schema (or its JSON text) overriding the agent's.
+            priority: ``"low"``, ``"medium"``, ``"high"`` or ``"critical"``.
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            polling_interval: Seconds before the first poll, and between the first two.
+            max_interval: The longest sleep between polls.
+            timeout: Seconds the wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
+            verbose: Log a progress line at INFO every 10 polls.
+            idempotency_key: The create's key instead of a fresh one.
+
+        Returns:
+            The extracted data and its metadata.
+
+        Raises:
+            ValueError: An argument is malformed.
+            PollingError: The job ended ERROR or CANCELLED.
+            PollingTimeoutError: ``timeout`` passed first.
+            APIError: A request failed.
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.extract,
+            extraction_agent_id=extraction_agent_id,
+            file_id=file_id,
+            from_ui=from_ui,
+            config_override=config_override,
+            data_schema_override=data_schema_override,
+            priority=priority,
+            webhook_configurations=webhook_configurations,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            timeout=timeout,
+            backoff=backoff,
+            verbose=verbose,
+            idempotency_key=idempotency_key,
+        )
+
     def get_result(
         self,
         job_id: str,
@@ -499,6 +1180,74 @@ class JobsResourceWithRawResponse:
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
 
+    def create(
+        self,
+        *,
+        extraction_agent_id: str,
+        file_id: str,
+        from_ui: bool | None = None,
+        config_override: Mapping[str, Any] | None = None,
+        data_schema_override: Mapping[str, Any] | str | None = None,
+        priority: str | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractJob]:
+        """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.create,
+                extraction_agent_id=extraction_agent_id,
+                file_id=file_id,
+                from_ui=from_ui,
+                config_override=config_override,
+                data_schema_override=data_schema_override,
+                priority=priority,
+                webhook_configurations=webhook_configurations,
+                idempotency_key=idempotency_key,
+                timeout=timeout,
+            )
+        )
+
+    def get(
+        self,
+        job_id: str,
+        *,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractJob]:
+        """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.get,
+                job_id,
+                timeout=timeout,
+            )
+        )
+
+    def list(
+        self,
+        *,
+        extraction_agent_id: str,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[JobListResponse]:
+        """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.list,
+                extraction_agent_id=extraction_agent_id,
+                timeout=timeout,
+            )
+        )
+
     def get_result(
         self,
         job_id: str,
@@ -567,6 +1316,74 @@ class RunsResource:
     def with_raw_response(self) -> RunsResourceWithRawResponse:
         """The same methods, returning the undecoded ``APIResponse``."""
         return RunsResourceWithRawResponse(self._client)
+
+    def list(
+        self,
+        *,
+        extraction_agent_id: str,
+        limit: int | None = None,
+        skip: int | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SyncPaginatedExtractRuns[ExtractRun]:
+        """List an agent's extraction runs: ``GET /api/v1/extraction/runs``.
+
+        Iterating over the result walks every run, fetching each page (``limit`` runs,
+        the next at ``skip`` past it) only as the loop reaches it. The async client sends
+        nothing until the result is iterated or awaited (for the first page); the sync
+        client returns the first page, which iterates over every run. ``iter_pages()``
+        walks page by page.
+
+        Args:
+            extraction_agent_id: The agent whose runs to list.
+            limit: Runs per page.
+            skip: Runs to skip before the first page.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
+
+        Raises:
+            ValueError: ``extraction_agent_id`` is empty, ``limit`` is below 1 or ``skip``
+                is negative.
+        """
+        return SyncPaginatedExtractRuns[ExtractRun](
+            self._client._runtime,
+            self._client._async.extraction.runs.list(
+                extraction_agent_id=extraction_agent_id,
+                limit=limit,
+                skip=skip,
+                timeout=timeout,
+            ),
+        )
+
+    def delete(
+        self,
+        run_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> object:
+        """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
+
+        Args:
+            run_id: The run's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The server's JSON answer as decoded (``None`` for an empty body).
+
+        Raises:
+            ValueError: ``run_id`` is empty or not a single path segment.
+            NotFoundError: No such run.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.runs.delete,
+            run_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            timeout=timeout,
+        )
 
     def get(
         self,
@@ -736,6 +1553,28 @@ class RunsResourceWithRawResponse:
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
+
+    def delete(
+        self,
+        run_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[object]:
+        """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.delete,
+                run_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
+        )
 
     def get(
         self,

@@ -21,6 +21,7 @@ import builtins
 import difflib
 import importlib
 import inspect
+import json
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -77,8 +78,15 @@ RETURN_KINDS: dict[str, ReturnKind] = {
         (("Iterator", "collections.abc"), ("BulkResult", f"{PACKAGE}.bulk")),
         raw_wrap="sync_results",
     ),
+    "AsyncJobWatcher": ReturnKind("iterate", "Iterator[{}]", (("Iterator", "collections.abc"),)),
+    "AsyncPaginator": ReturnKind("page", "Sync{page}"),
 }
-"""Async iterator types by name; any ``async def`` is a coroutine and returns its result."""
+"""Async iterator types by name; any ``async def`` is a coroutine and returns its result.
+
+``page``: an ``AsyncPaginator[Item, AsyncXPage[Item]]`` becomes ``SyncXPage[Item]`` from
+``pagination``, built on the runtime with the paginator (it fetches the first page, as
+the official sync SDK's ``list`` does, and iterates over every item).
+"""
 
 COROUTINE = ReturnKind("call", "{}")
 
@@ -272,10 +280,17 @@ def _parameter(arg: ast.arg, default: ast.expr | None, names: Names, module: Mod
         names.use(annotation, module)
         text += f": {annotation}"
     if default is not None:
-        value = ast.unparse(default)
+        value = _literal(default)
         names.use(value, module)
         text += f" = {value}" if arg.annotation is not None else f"={value}"
     return text
+
+
+def _literal(node: ast.expr) -> str:
+    """``node`` as source, strings in double quotes as the formatter writes them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return json.dumps(node.value)
+    return ast.unparse(node)
 
 
 def _call_arguments(node: ast.AsyncFunctionDef | ast.FunctionDef) -> list[str]:
@@ -294,12 +309,16 @@ def _def(name: str, params: list[str], returns: str, doc: str, body: list[str]) 
     return head + doc + "".join(f"        {line}\n" for line in body)
 
 
-def _call_body(target: str, arguments: list[str], kind: ReturnKind, names: Names, raw: bool) -> list[str]:
+def _call_body(
+    target: str, arguments: list[str], kind: ReturnKind, names: Names, raw: bool, returns: str
+) -> list[str]:
     runtime = f"self._client._runtime.{kind.runtime_call}"
+    call = [f"        {a}," for a in arguments]
     if kind is COROUTINE:
         body = [f"{runtime}(", f"    {target},", *[f"    {a}," for a in arguments], ")"]
+    elif kind.runtime_call == "page":
+        body = [f"{returns}(", "    self._client._runtime,", f"    {target}(", *call, "    ),", ")"]
     else:
-        call = [f"        {a}," for a in arguments]
         body = [f"{runtime}(", f"    {target}(", *call, "    )", ")"]
     if not raw:
         return ["return " + body[0], *body[1:]]
@@ -321,16 +340,29 @@ def _return_kind(node: ast.AsyncFunctionDef | ast.FunctionDef, returns: str) -> 
     return kind, argument.removesuffix("]")
 
 
+def _sync_page(argument: str, names: Names) -> tuple[str, str]:
+    """For ``Item, AsyncXPage[Item]``: the item type and ``SyncXPage[Item]``, imported."""
+    item, _, page = (part.strip() for part in argument.partition(","))
+    page_class, _, page_argument = page.partition("[")
+    sync_class = "Sync" + page_class.removeprefix("Async")
+    names.imports[sync_class] = f"{PACKAGE}.pagination"
+    return item, f"{sync_class}[{page_argument}"
+
+
 def render_method(method: Method, path: str, names: Names, raw: bool) -> str:
     node = method.node
     kind, item = _return_kind(node, ast.unparse(node.returns) if node.returns else "None")
-    names.use(item, method.module)
-    for name, module in kind.imports:
-        names.imports[name] = module
-    returns = kind.sync_type.format(_raw(item, names) if raw else item)
+    if kind.runtime_call == "page":
+        item, returns = _sync_page(item, names)
+        names.use(item, method.module)
+    else:
+        names.use(item, method.module)
+        for name, module in kind.imports:
+            names.imports[name] = module
+        returns = kind.sync_type.format(_raw(item, names) if raw else item)
     target = f"self._client._async.{path}.{'with_raw_response.' if raw else ''}{node.name}"
     params = _signature(node, names, method.module)
-    body = _call_body(target, _call_arguments(node), kind, names, raw)
+    body = _call_body(target, _call_arguments(node), kind, names, raw, returns)
     return _def(node.name, params, returns, _docstring(node, "        ", raw=raw), body)
 
 
@@ -363,10 +395,32 @@ def render_resource(resource: Resource, names: Names) -> str:
             f'    """``{resource.path}.with_raw_response``: each method returns an ``APIResponse``."""\n\n',
         ]
         raw.append("    def __init__(self, client: LlamaCloud) -> None:\n        self._client = client\n")
+        raw_names = _raw_method_names(resource)
         for method in resource.methods:
-            raw.append("\n" + render_method(method, resource.path, names, raw=True))
+            if method.node.name in raw_names:
+                raw.append("\n" + render_method(method, resource.path, names, raw=True))
         text += "".join(raw)
     return text
+
+
+def _raw_method_names(resource: Resource) -> set[str]:
+    """The methods the async ``...WithRawResponse`` class offers: the ``self.<name> = ...``
+    of its ``__init__`` (methods of many requests, such as waits and pages, have none)."""
+    raw_class = f"Async{resource.raw_class}"
+    node = next(
+        n
+        for n in ast.parse(inspect.getsource(resource.module)).body
+        if isinstance(n, ast.ClassDef) and n.name == raw_class
+    )
+    return {
+        target.attr
+        for statement in ast.walk(node)
+        if isinstance(statement, ast.Assign)
+        for target in statement.targets
+        if isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    }
 
 
 def _property(attribute: str, sync_class: str, doc: str) -> str:

@@ -45,6 +45,20 @@ def encode_result(result: BulkResult[Any]) -> tuple[bytes, Exception | None]:
     return b"".join((b'{"id":', _encode(result.id), b',"ok":true,"data":', body, b"}\n")), None
 
 
+def job_line(id_: str, job: object, *, ok: bool) -> bytes:
+    """The JSON line of a finished job, as `fetch` writes an item.
+
+    Args:
+        id_: The job's ID.
+        job: The job (a model).
+        ok: Whether it succeeded.
+
+    Returns:
+        The line, newline included.
+    """
+    return _encode({"id": id_, "ok": ok, "data": job}) + b"\n"
+
+
 def error_line(id_: str, error: Exception) -> bytes:
     """The JSON line of a failed item.
 

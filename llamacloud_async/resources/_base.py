@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from .._request import Request
 from .._response import AsyncAPIResponse, decoded, parse
+from .._transport import Reply
 from .._types import Body, Headers, Query, TimeoutArg
 from .._validation import query_string
 from ..bulk import BulkFetch, BulkOptions
@@ -26,7 +27,8 @@ class AsyncAPIResource:
         self._client = client
         self._raw = raw
         # Resources are the client's friends: they send through its request loop.
-        self._send = client._requests.send  # pyright: ignore[reportPrivateUsage]
+        self._requests = client._requests  # pyright: ignore[reportPrivateUsage]
+        self._send = self._requests.send
 
     async def _get(
         self,
@@ -44,7 +46,29 @@ class AsyncAPIResource:
             if extra_body:
                 raise ValueError("extra_body cannot be sent: a GET request has no body")
             request = request.with_extras(extra_headers, extra_query)
-        reply = await self._send(request)
+        return self._decoded(await self._send(request), model)
+
+    async def _read(self, path: str, model: type[T], timeout: TimeoutArg) -> T:
+        """``GET path`` decoded into ``model``, raw or not: for pages and polls."""
+        return parse(await self._send(Request("GET", path, timeout)), model)
+
+    def _is_transient(self, error: BaseException) -> bool:
+        """Whether the client's retry policy would try a read again after ``error``."""
+        return self._requests.options.policy.is_retryable(error)
+
+    async def _post(self, path: str, model: type[T], timeout: TimeoutArg) -> T:
+        """``POST path`` without a body, for an action that is harmless to repeat (a
+        cancel): retried like a ``GET``."""
+        return self._decoded(await self._send(Request("POST", path, timeout)), model)
+
+    async def _delete(self, path: str, timeout: TimeoutArg) -> object:
+        """``DELETE path``: the decoded JSON body, ``None`` for an empty one (or raw)."""
+        reply = await self._send(Request("DELETE", path, timeout))
+        if self._raw or reply.content.strip():
+            return self._decoded(reply, object)
+        return None
+
+    def _decoded(self, reply: Reply, model: type[T]) -> T:
         if self._raw:
             return cast(T, AsyncAPIResponse(reply, model))
         return parse(reply, model)

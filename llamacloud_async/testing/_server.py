@@ -114,6 +114,8 @@ class FakeLlamaCloud:
         partial_jobs: v1 jobs that end ``PARTIAL_SUCCESS``, chosen as ``fail_jobs``.
         failure_rate: The share of other jobs that fail, drawn from ``seed``.
         result_for: ``(file_input, configuration) -> extract_result`` for completed jobs.
+        idempotency_keys: Honour ``Idempotency-Key`` on creates; ``False`` stands in for a
+            server that ignores the header (every create makes a job).
     """
 
     def __init__(
@@ -138,6 +140,7 @@ class FakeLlamaCloud:
         partial_jobs: Predicate | None = None,
         failure_rate: float = 0.0,
         result_for: ResultFor = result_for,
+        idempotency_keys: bool = True,
     ) -> None:
         self.host = host
         self.port = port
@@ -165,6 +168,7 @@ class FakeLlamaCloud:
             partial_jobs=partial_jobs,
             failure_rate=failure_rate,
             seed=seed,
+            idempotency_keys=idempotency_keys,
         )
         self._jobs = JobRoutes(self.store, result_for=result_for, configurations=self.configurations)
         self.not_found_ids: set[str] = set()

@@ -9,17 +9,21 @@ from .extract_configuration import ExtractConfiguration, ExtractionTarget, Extra
 from .extract_job_metadata import ExtractJobMetadata
 from .extract_job_usage import ExtractJobUsage
 from .extract_v2_job import ExtractJobStatus, ExtractV2Job, ExtractV2JobMetadata, ExtractV2JobUsage
+from .extract_v2_job_query_response import ExtractV2JobQueryResponse
 from .extracted_field_metadata import ExtractedFieldMetadata
 from .extraction import (
     ChunkMode,
     ExtractAgent,
     ExtractConfig,
+    ExtractionJobStatus,
     ExtractJob,
     ExtractMode,
     ExtractRun,
+    ExtractRunListResponse,
     ExtractRunStatus,
     ExtractTarget,
     JobGetResultResponse,
+    JobListResponse,
     Priority,
 )
 from .file import File
@@ -36,18 +40,22 @@ __all__ = [
     "ExtractJobUsage",
     "ExtractMode",
     "ExtractRun",
+    "ExtractRunListResponse",
     "ExtractRunStatus",
     "ExtractTarget",
     "ExtractTier",
     "ExtractV2Job",
     "ExtractV2JobMetadata",
+    "ExtractV2JobQueryResponse",
     "ExtractV2JobUsage",
     "ExtractedData",
     "ExtractedFieldMetadata",
+    "ExtractionJobStatus",
     "ExtractionTarget",
     "File",
     "JSONObject",
     "JobGetResultResponse",
+    "JobListResponse",
     "Model",
     "Priority",
 ]
