@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from llamacloud_async import AsyncLlamaCloud, PollingError
 from llamacloud_async.testing import FakeLlamaCloud, JobRequest
@@ -77,7 +76,6 @@ async def measure(count: int) -> list[Row]:
                 failure_rate=0.1,
                 seed=1,
                 record=False,
-                epoch=datetime.now(timezone.utc),
             ) as fake,
             AsyncLlamaCloud(api_key="bench", base_url=fake.base_url, max_connections=200) as client,
         ):

@@ -30,11 +30,12 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._logs import setup_logging as _setup_logging
-from ._response import RawResponse
+from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
+from ._watch import AsyncJobWatcher
 
 not_given = NOT_GIVEN
 """The official SDK's spelling of ``NOT_GIVEN``."""
@@ -52,13 +53,17 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncJobWatcher",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "BaseAPIResponse",
     "Client",
     "ClientClosedError",
     "ConflictError",
@@ -73,7 +78,6 @@ __all__ = [
     "PollingError",
     "PollingTimeoutError",
     "RateLimitError",
-    "RawResponse",
     "RedirectError",
     "Timeout",
     "UnprocessableEntityError",

@@ -6,16 +6,18 @@ server may ignore the header, so the request loop resends a create blindly only 
 failure proves nothing was processed (refused before sending, a 429). After an ambiguous
 failure (a timeout or a reset after the body went out, a 5xx), ``create_once`` first asks
 ``reconcile`` for the job the call may have made already, and resends only when there is
-none; the lookup is the caller's (v2: jobs with the same input created since the call
-began). If the lookup itself fails, the original error is raised: sending again then
-could create a second, billed job.
+none; the lookup is the caller's (v2: jobs with the same input made since the call
+began, on the server's clock). If the lookup itself fails, the original error is raised:
+sending again then could create a second, billed job.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 from ._errors import APIConnectionError, APIError, APIStatusError
@@ -47,6 +49,19 @@ def key_for(key: object) -> str:
             f"idempotency_key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters, got {key[:40]!r}"
         )
     return key
+
+
+def server_time(headers: Mapping[str, str]) -> datetime | None:
+    """The server's time from a reply's ``Date`` header; ``None`` when it is missing or
+    malformed."""
+    value = headers.get("Date")
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def create_request(path: str, body: bytes, key: str, timeout: TimeoutArg) -> Request:

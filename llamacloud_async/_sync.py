@@ -22,7 +22,7 @@ from llamacloud_async._config import (
     Verify,
 )
 from llamacloud_async._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy
-from llamacloud_async._response import RawResponse
+from llamacloud_async._response import APIResponse, sync_response, sync_results
 from llamacloud_async._runtime import SyncClient
 from llamacloud_async._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout, TimeoutArg
 from llamacloud_async._watch import DEFAULT_BATCH_SIZE
@@ -36,10 +36,10 @@ from llamacloud_async.pipeline import (
     DocumentResult,
 )
 from llamacloud_async.resources.extract import os
-from llamacloud_async.types.extract_v2 import ExtractV2Job
+from llamacloud_async.types.extract_v2_job import ExtractV2Job
+from llamacloud_async.types.extraction import ExtractRun, JobGetResultResponse
 from llamacloud_async.types.extraction.extract_job import ExtractJob
 from llamacloud_async.types.extraction.job_list_response import JobListResponse
-from llamacloud_async.types.extraction_v1 import ExtractRun, JobGetResultResponse
 from llamacloud_async.types.file_create_response import FileCreateResponse
 from llamacloud_async.types.file_list_response import FileListResponse
 from llamacloud_async.types.file_retrieve_response import FileRetrieveResponse
@@ -245,7 +245,7 @@ class ExtractResource:
 
     @cached_property
     def with_raw_response(self) -> ExtractResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return ExtractResourceWithRawResponse(self._client)
 
     def create(
@@ -270,9 +270,10 @@ class ExtractResource:
         The request carries an ``Idempotency-Key`` (``idempotency_key``, or a fresh one),
         the same on every attempt. It is resent blindly only when the failure proves the
         server never processed it (refused before sending, a 429). After an ambiguous
-        failure (a timeout or reset after sending, a 5xx) the jobs with the same input
-        created since the call began are listed first, and the oldest is returned if
-        there is one; only if there is none is the job created again.
+        failure (a timeout or reset after sending, a 5xx) the newest jobs with the same
+        input are listed first, and the oldest one made since the call began (on the
+        server's clock) is returned if there is one; only if there is none is the job
+        created again.
 
         Args:
             file_input: File ID (``dfl-...``) or completed parse job ID (``pjb-...``).
@@ -802,7 +803,7 @@ class ExtractResource:
 
 
 class ExtractResourceWithRawResponse:
-    """``extract.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extract.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
@@ -819,22 +820,24 @@ class ExtractResourceWithRawResponse:
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractV2Job]:
+    ) -> APIResponse[ExtractV2Job]:
         """Create an extraction job: ``POST /api/v2/extract``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extract.with_raw_response.create,
-            file_input=file_input,
-            organization_id=organization_id,
-            project_id=project_id,
-            configuration=configuration,
-            configuration_id=configuration_id,
-            webhook_configuration_ids=webhook_configuration_ids,
-            webhook_configurations=webhook_configurations,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.create,
+                file_input=file_input,
+                organization_id=organization_id,
+                project_id=project_id,
+                configuration=configuration,
+                configuration_id=configuration_id,
+                webhook_configuration_ids=webhook_configuration_ids,
+                webhook_configurations=webhook_configurations,
+                idempotency_key=idempotency_key,
+                timeout=timeout,
+            )
         )
 
     def cancel(
@@ -844,17 +847,19 @@ class ExtractResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractV2Job]:
+    ) -> APIResponse[ExtractV2Job]:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extract.with_raw_response.cancel,
-            job_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.cancel,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
         )
 
     def delete(
@@ -865,18 +870,20 @@ class ExtractResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[object]:
+    ) -> APIResponse[object]:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extract.with_raw_response.delete,
-            job_id,
-            force=force,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.delete,
+                job_id,
+                force=force,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
         )
 
     def get(
@@ -890,21 +897,23 @@ class ExtractResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractV2Job]:
+    ) -> APIResponse[ExtractV2Job]:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extract.with_raw_response.get,
-            job_id,
-            expand=expand,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.get,
+                job_id,
+                expand=expand,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_many(
@@ -918,21 +927,23 @@ class ExtractResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractV2Job]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractV2Job]]]:
         """Get many extraction jobs by ID, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extract.with_raw_response.get_many(
-                job_ids,
-                expand=expand,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extract.with_raw_response.get_many(
+                    job_ids,
+                    expand=expand,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -962,7 +973,7 @@ class JobsResource:
 
     @cached_property
     def with_raw_response(self) -> JobsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return JobsResourceWithRawResponse(self._client)
 
     def create(
@@ -1260,7 +1271,7 @@ class JobsResource:
 
 
 class JobsResourceWithRawResponse:
-    """``extraction.jobs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extraction.jobs.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
@@ -1277,22 +1288,24 @@ class JobsResourceWithRawResponse:
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractJob]:
+    ) -> APIResponse[ExtractJob]:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.jobs.with_raw_response.create,
-            extraction_agent_id=extraction_agent_id,
-            file_id=file_id,
-            from_ui=from_ui,
-            config_override=config_override,
-            data_schema_override=data_schema_override,
-            priority=priority,
-            webhook_configurations=webhook_configurations,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.create,
+                extraction_agent_id=extraction_agent_id,
+                file_id=file_id,
+                from_ui=from_ui,
+                config_override=config_override,
+                data_schema_override=data_schema_override,
+                priority=priority,
+                webhook_configurations=webhook_configurations,
+                idempotency_key=idempotency_key,
+                timeout=timeout,
+            )
         )
 
     def get(
@@ -1300,15 +1313,17 @@ class JobsResourceWithRawResponse:
         job_id: str,
         *,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractJob]:
+    ) -> APIResponse[ExtractJob]:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.jobs.with_raw_response.get,
-            job_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.get,
+                job_id,
+                timeout=timeout,
+            )
         )
 
     def list(
@@ -1316,15 +1331,17 @@ class JobsResourceWithRawResponse:
         *,
         extraction_agent_id: str,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[JobListResponse]:
+    ) -> APIResponse[JobListResponse]:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.jobs.with_raw_response.list,
-            extraction_agent_id=extraction_agent_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.list,
+                extraction_agent_id=extraction_agent_id,
+                timeout=timeout,
+            )
         )
 
     def get_result(
@@ -1337,20 +1354,22 @@ class JobsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[JobGetResultResponse]:
+    ) -> APIResponse[JobGetResultResponse]:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.jobs.with_raw_response.get_result,
-            job_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.get_result,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_results(
@@ -1363,20 +1382,22 @@ class JobsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[JobGetResultResponse]]]:
+    ) -> Iterator[BulkResult[APIResponse[JobGetResultResponse]]]:
         """Get the results of many extraction jobs, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.jobs.with_raw_response.get_results(
-                job_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.jobs.with_raw_response.get_results(
+                    job_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -1389,7 +1410,7 @@ class RunsResource:
 
     @cached_property
     def with_raw_response(self) -> RunsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return RunsResourceWithRawResponse(self._client)
 
     def list(
@@ -1624,7 +1645,7 @@ class RunsResource:
 
 
 class RunsResourceWithRawResponse:
-    """``extraction.runs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extraction.runs.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
@@ -1636,17 +1657,19 @@ class RunsResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[object]:
+    ) -> APIResponse[object]:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.runs.with_raw_response.delete,
-            run_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.delete,
+                run_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
         )
 
     def get(
@@ -1659,20 +1682,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractRun]:
+    ) -> APIResponse[ExtractRun]:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.runs.with_raw_response.get,
-            run_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.get,
+                run_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_by_job(
@@ -1685,20 +1710,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractRun]:
+    ) -> APIResponse[ExtractRun]:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.runs.with_raw_response.get_by_job,
-            job_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.get_by_job,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_many(
@@ -1711,20 +1738,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get many extraction runs by ID, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.runs.with_raw_response.get_many(
-                run_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.runs.with_raw_response.get_many(
+                    run_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -1738,20 +1767,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get the runs of many extraction jobs, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.runs.with_raw_response.get_many_by_job(
-                job_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.runs.with_raw_response.get_many_by_job(
+                    job_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -1764,7 +1795,7 @@ class FilesResource:
 
     @cached_property
     def with_raw_response(self) -> FilesResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return FilesResourceWithRawResponse(self._client)
 
     def create(
@@ -1967,7 +1998,7 @@ class FilesResource:
 
 
 class FilesResourceWithRawResponse:
-    """``files.with_raw_response``: each method returns a ``RawResponse``."""
+    """``files.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
@@ -1981,19 +2012,21 @@ class FilesResourceWithRawResponse:
         project_id: str | None = None,
         external_file_id: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[FileCreateResponse]:
+    ) -> APIResponse[FileCreateResponse]:
         """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.files.with_raw_response.create,
-            file=file,
-            purpose=purpose,
-            organization_id=organization_id,
-            project_id=project_id,
-            external_file_id=external_file_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.files.with_raw_response.create,
+                file=file,
+                purpose=purpose,
+                organization_id=organization_id,
+                project_id=project_id,
+                external_file_id=external_file_id,
+                timeout=timeout,
+            )
         )
 
     def retrieve(
@@ -2004,18 +2037,20 @@ class FilesResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[FileRetrieveResponse]:
+    ) -> APIResponse[FileRetrieveResponse]:
         """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.files.with_raw_response.retrieve,
-            file_id,
-            expand=expand,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.files.with_raw_response.retrieve,
+                file_id,
+                expand=expand,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
         )
 
     def content(
@@ -2026,16 +2061,18 @@ class FilesResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[PresignedURL]:
+    ) -> APIResponse[PresignedURL]:
         """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.files.with_raw_response.content,
-            file_id,
-            expires_at_seconds=expires_at_seconds,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.files.with_raw_response.content,
+                file_id,
+                expires_at_seconds=expires_at_seconds,
+                organization_id=organization_id,
+                project_id=project_id,
+                timeout=timeout,
+            )
         )

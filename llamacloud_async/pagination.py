@@ -42,6 +42,8 @@ __all__ = [
     "SyncPaginatedExtractRuns",
 ]
 
+_NO_NEXT_PAGE = "this is the last page; check has_next_page() before calling get_next_page()"
+
 T = TypeVar("T")
 P = TypeVar("P", bound="AsyncPage[Any]")
 S = TypeVar("S", bound="SyncPage[Any, Any]")
@@ -98,11 +100,11 @@ class AsyncPage(Generic[T]):
         """Fetch the page after this one.
 
         Raises:
-            StopAsyncIteration: This is the last page.
+            RuntimeError: This is the last page (check ``has_next_page()`` first).
         """
         params = self.next_page_params()
         if params is None:
-            raise StopAsyncIteration("no more pages")
+            raise RuntimeError(_NO_NEXT_PAGE)
         page: P = await self._request.fetch(params)
         return page
 
@@ -255,9 +257,9 @@ class SyncPage(Generic[T, P]):
         return self._page.has_next_page()
 
     def get_next_page(self: S) -> S:
-        """Fetch the page after this one (``StopIteration`` on the last page)."""
+        """Fetch the page after this one (``RuntimeError`` on the last page)."""
         if not self._page.has_next_page():
-            raise StopIteration("no more pages")
+            raise RuntimeError(_NO_NEXT_PAGE)
         return type(self)(self._runtime, self._runtime.call(self._page.get_next_page))
 
     def iter_pages(self: S) -> Iterator[S]:

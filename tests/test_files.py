@@ -293,10 +293,10 @@ def test_sync_list_returns_the_first_page_and_iterates_all() -> None:
 async def test_raw_responses_keep_the_reply_and_parse_to_the_model(fake: FakeLlamaCloud) -> None:
     async with client_for(fake) as client:
         raw = await client.files.with_raw_response.create(file=b"raw", purpose="extract")
-        created = raw.parse()
+        created = await raw.parse()
         got = await client.files.with_raw_response.retrieve(created.id)
         link = await client.files.with_raw_response.content(created.id)
+        assert (await got.parse()).id == created.id
+        assert isinstance(await link.parse(), PresignedURL)
     assert raw.status_code == 200
     assert isinstance(created, FileCreateResponse)
-    assert got.parse().id == created.id
-    assert isinstance(link.parse(), PresignedURL)

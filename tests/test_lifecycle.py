@@ -8,7 +8,6 @@ import asyncio
 import hashlib
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
 
 import anyio
 import pytest
@@ -66,7 +65,7 @@ async def test_an_ambiguous_failure_after_the_job_was_made_finds_it_instead_of_m
     fault: AfterProcessing,
 ) -> None:
     async with (
-        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=datetime.now(timezone.utc)) as fake,
+        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False) as fake,
         AsyncLlamaCloud(
             api_key=API_KEY, base_url=fake.base_url, max_retries=2, retry_backoff=0.01, timeout=0.5
         ) as client,
@@ -83,7 +82,7 @@ async def test_an_ambiguous_failure_after_the_job_was_made_finds_it_instead_of_m
 
 async def test_a_reset_before_processing_is_resent_and_makes_one_job() -> None:
     async with (
-        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False, epoch=datetime.now(timezone.utc)) as fake,
+        FakeLlamaCloud(api_key=API_KEY, idempotency_keys=False) as fake,
         AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=2, retry_backoff=0.01) as client,
     ):
         fake.inject(Reset(), route="extract-create")
@@ -418,3 +417,17 @@ async def test_bad_input_reaches_no_socket(client: AsyncLlamaCloud, fake: FakeLl
     with pytest.raises(ValueError, match="job_ids"):
         client.extract.wait_many(["ext-1", "../x"])
     assert fake.requests == []
+
+
+async def test_wait_many_reads_a_batch_larger_than_a_page_over_pages(
+    client: AsyncLlamaCloud, fake: FakeLlamaCloud
+) -> None:
+    ids = await create_many(client, 150)
+    fake.counts.clear()
+
+    jobs = [job async for job in client.extract.wait_many(ids, batch_size=150, polling_interval=0.05)]
+
+    assert sorted(job.id for job in jobs) == sorted(ids)
+    lists = [r for r in fake.requests if r.route == "extract-list"]
+    assert fake.counts["extract"] == 0, fake.counts
+    assert all(("page_size", "100") in r.query for r in lists)

@@ -16,12 +16,12 @@ from aioresponses import CallbackResult, aioresponses
 from yarl import URL
 
 from llamacloud_async import (
+    AsyncAPIResponse,
     AsyncLlamaCloud,
     InternalServerError,
     NotFoundError,
     PollingError,
     PollingTimeoutError,
-    RawResponse,
 )
 from llamacloud_async.pagination import AsyncPaginatedCursor, AsyncPaginatedExtractRuns
 from llamacloud_async.types import ExtractJob, ExtractV2Job
@@ -112,7 +112,7 @@ async def test_after_a_5xx_a_create_finds_the_job_it_made_instead_of_making_anot
     [(url, _)] = calls(mocked, "GET")
     assert url.query["file_input"] == "dfl-1"
     assert url.query["configuration_id"] == "cfg-1"
-    assert "created_at_on_or_after" in url.query
+    assert url.query["page_size"] == "50"
 
 
 async def test_after_a_5xx_with_nothing_made_a_create_sends_again(
@@ -169,9 +169,9 @@ async def test_a_4xx_on_create_is_neither_retried_nor_reconciled(
 async def test_raw_create_returns_the_response(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
     mocked.post(V2, payload=v2_job("ext-1"), headers={"x-request-id": "req-9"})
     raw = await client.extract.with_raw_response.create(file_input="dfl-1", configuration_id="c")
-    assert isinstance(raw, RawResponse)
+    assert isinstance(raw, AsyncAPIResponse)
     assert raw.request_id == "req-9"
-    assert raw.parse().id == "ext-1"
+    assert (await raw.parse()).id == "ext-1"
 
 
 async def test_list_sends_every_filter_as_the_official_sdk_does(
@@ -469,4 +469,37 @@ async def test_with_no_retries_left_an_ambiguous_create_still_looks_for_its_job(
     job = await client.extract.create(file_input="dfl-1", configuration_id="cfg-1")
 
     assert job.id == "ext-made"
+    assert len(calls(mocked, "POST")) == 1
+
+
+async def test_get_next_page_on_the_last_page_is_a_clear_error(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    mocked.get(V2, payload={"items": [v2_job("a")], "next_page_token": "t2"})
+    mocked.get(f"{V2}?page_token=t2", payload={"items": [v2_job("b")]})
+    first = await client.extract.list()
+    second = await first.get_next_page()
+    assert [job.id for job in second.items] == ["b"]
+    with pytest.raises(RuntimeError, match="has_next_page"):
+        await second.get_next_page()
+
+
+async def test_the_lookup_measures_the_call_on_the_servers_clock(
+    retrying: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    """A server whose clock is a year behind still has its job found, and a job it made
+    an hour before the call (by its own clock) is not taken for the call's."""
+    server_now = datetime(2025, 3, 4, 10, 15, 30, tzinfo=timezone.utc)
+    ours = {**v2_job("ext-ours"), "created_at": server_now.isoformat()}
+    older = {**v2_job("ext-older"), "created_at": "2025-03-04T09:15:30+00:00"}
+    mocked.post(V2, status=503, payload={"detail": "down"})
+    mocked.get(
+        re.compile(re.escape(V2) + r"\?.*"),
+        payload={"items": [ours, older]},
+        headers={"Date": "Tue, 04 Mar 2025 10:15:31 GMT"},
+    )
+
+    job = await retrying.extract.create(file_input="dfl-1", configuration_id="cfg-1")
+
+    assert job.id == "ext-ours"
     assert len(calls(mocked, "POST")) == 1

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .._errors import APIError, PollingTimeoutError
-from ..types.extract_v2 import ExtractJobStatus
+from ..types.extract_v2_job import ExtractJobStatus
 from .fetch import Summary, open_ids, read_ids
 from .lines import job_line
 from .messages import say

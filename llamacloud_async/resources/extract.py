@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from .._idempotency import create_once, create_request, key_for
+from .._idempotency import create_once, create_request, key_for, server_time
 from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
+from .._request import Request
+from .._response import parse
 from .._run_many import RunMany
 from .._transport import Reply
 from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -34,7 +37,8 @@ from .._watch import DEFAULT_BATCH_SIZE, AsyncJobWatcher
 from ..bulk import BulkFetch, BulkOptions
 from ..pagination import AsyncPaginatedCursor, AsyncPaginator, PageRequest, cursor_page
 from ..pipeline import DEFAULT_MAX_PENDING, DEFAULT_RUN_CONCURRENCY, Document, DocumentEvent
-from ..types.extract_v2 import ExtractJobStatus, ExtractV2Job
+from ..types.extract_v2_job import ExtractJobStatus, ExtractV2Job
+from ..types.extract_v2_job_query_response import ExtractV2JobQueryResponse
 from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
 if TYPE_CHECKING:
@@ -43,10 +47,16 @@ if TYPE_CHECKING:
 LIST_STATUSES: Final = ("CANCELLED", "COMPLETED", "FAILED", "PENDING", "RUNNING", "THROTTLED")
 """The values ``client.extract.list(status=...)`` accepts."""
 
-RECONCILE_CLOCK_SKEW: Final = timedelta(seconds=60)
-"""How far before the call began a job may be stamped and still count as the call's own
-when ``create`` looks for it after an ambiguous failure: room for the server's clock to
-be behind this machine's."""
+MAX_PAGE_SIZE: Final = 100
+"""The largest ``page_size`` ``wait_many`` asks for; a bigger batch is read over pages."""
+
+RECONCILE_MARGIN: Final = timedelta(seconds=5)
+"""How much earlier than the call began, in the server's time, a job may be stamped and
+still count as the call's own when ``create`` looks for it after an ambiguous failure:
+room for the ``Date`` header's whole seconds and the requests' transit."""
+
+RECONCILE_PAGE_SIZE: Final = 50
+"""The newest jobs for the input that the lookup reads: one page."""
 
 JOB_STATES: Final = JobStates(
     succeeded=frozenset({ExtractJobStatus.COMPLETED}),
@@ -68,7 +78,7 @@ class AsyncExtractResource(AsyncAPIResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncExtractResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``AsyncAPIResponse``."""
         return AsyncExtractResourceWithRawResponse(AsyncExtractResource(self._client, raw=True))
 
     async def create(
@@ -93,9 +103,10 @@ class AsyncExtractResource(AsyncAPIResource):
         The request carries an ``Idempotency-Key`` (``idempotency_key``, or a fresh one),
         the same on every attempt. It is resent blindly only when the failure proves the
         server never processed it (refused before sending, a 429). After an ambiguous
-        failure (a timeout or reset after sending, a 5xx) the jobs with the same input
-        created since the call began are listed first, and the oldest is returned if
-        there is one; only if there is none is the job created again.
+        failure (a timeout or reset after sending, a 5xx) the newest jobs with the same
+        input are listed first, and the oldest one made since the call began (on the
+        server's clock) is returned if there is one; only if there is none is the job
+        created again.
 
         Args:
             file_input: File ID (``dfl-...``) or completed parse job ID (``pjb-...``).
@@ -126,14 +137,14 @@ class AsyncExtractResource(AsyncAPIResource):
             webhook_configurations=webhook_configurations,
         )
         request = create_request("/api/v2/extract" + query, body, key_for(idempotency_key), timeout)
-        since = datetime.now(timezone.utc) - RECONCILE_CLOCK_SKEW
+        started = time.monotonic()
 
         async def reconcile(error: Exception) -> ExtractV2Job | None:
             return await self._find_created(
                 file_input=file_input,
                 configuration=configuration,
                 configuration_id=configuration_id,
-                since=since,
+                started=started,
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
@@ -154,22 +165,33 @@ class AsyncExtractResource(AsyncAPIResource):
         file_input: str,
         configuration: Mapping[str, Any] | None,
         configuration_id: str | None,
-        since: datetime,
+        started: float,
         organization_id: str | None,
         project_id: str | None,
         timeout: TimeoutArg,
     ) -> ExtractV2Job | None:
-        """The oldest job with this input created since ``since``, if any."""
+        """The oldest job with this input made since the call began (``time.monotonic()``
+        was ``started``), if any.
+
+        It reads the newest page of jobs for the input and measures "since the call
+        began" on the server's clock, from the reply's ``Date`` header, so a server
+        clock set differently from this machine's does not hide the job (this machine's
+        clock stands in when the header is missing or malformed).
+        """
+        params: dict[str, QueryValue] = {
+            "configuration_id": configuration_id,
+            "expand": ["configuration"] if configuration is not None else None,
+            "file_input": file_input,
+            "organization_id": organization_id,
+            "page_size": RECONCILE_PAGE_SIZE,
+            "project_id": project_id,
+        }
+        reply = await self._send(Request("GET", "/api/v2/extract" + encode_query(params), timeout))
+        page = parse(reply, ExtractV2JobQueryResponse)
+        now = server_time(reply.headers) or datetime.now(timezone.utc)
+        since = now - timedelta(seconds=time.monotonic() - started) - RECONCILE_MARGIN
         candidates: list[ExtractV2Job] = []
-        async for job in self.list(
-            file_input=file_input,
-            configuration_id=configuration_id,
-            created_at_on_or_after=since,
-            expand=["configuration"] if configuration is not None else None,
-            organization_id=organization_id,
-            project_id=project_id,
-            timeout=timeout,
-        ):
+        for job in page.items:
             if file_input not in (job.file_input, job.value) or job.created_at < since:
                 continue
             if configuration_id is not None and job.configuration_id not in (None, configuration_id):
@@ -547,7 +569,7 @@ class AsyncExtractResource(AsyncAPIResource):
         async def list_batch(batch: list[str]) -> list[ExtractV2Job]:
             pages = self.list(
                 job_ids=batch,
-                page_size=len(batch),
+                page_size=min(len(batch), MAX_PAGE_SIZE),
                 expand=sections,
                 organization_id=organization_id,
                 project_id=project_id,
@@ -765,7 +787,7 @@ class AsyncExtractResource(AsyncAPIResource):
 
 
 class AsyncExtractResourceWithRawResponse:
-    """``client.extract.with_raw_response``: each method returns a ``RawResponse``."""
+    """``client.extract.with_raw_response``: each method returns an ``AsyncAPIResponse``."""
 
     def __init__(self, extract: AsyncExtractResource) -> None:
         self.create = as_raw(extract.create)

@@ -26,9 +26,9 @@ from .._validation import (
 )
 from ..bulk import BulkFetch, BulkOptions
 from ..pagination import AsyncPaginatedExtractRuns, AsyncPaginator, PageRequest, runs_page
+from ..types.extraction import ExtractRun, JobGetResultResponse, Priority
 from ..types.extraction.extract_job import ExtractionJobStatus, ExtractJob
 from ..types.extraction.job_list_response import JobListResponse
-from ..types.extraction_v1 import ExtractRun, JobGetResultResponse, Priority
 from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class AsyncJobsResource(AsyncAPIResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncJobsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``AsyncAPIResponse``."""
         return AsyncJobsResourceWithRawResponse(AsyncJobsResource(self._client, raw=True))
 
     async def create(
@@ -391,7 +391,7 @@ class AsyncJobsResource(AsyncAPIResource):
 
 
 class AsyncJobsResourceWithRawResponse:
-    """``client.extraction.jobs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``client.extraction.jobs.with_raw_response``: each method returns an ``AsyncAPIResponse``."""
 
     def __init__(self, jobs: AsyncJobsResource) -> None:
         self.create = as_raw(jobs.create)
@@ -406,7 +406,7 @@ class AsyncRunsResource(AsyncAPIResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncRunsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``AsyncAPIResponse``."""
         return AsyncRunsResourceWithRawResponse(AsyncRunsResource(self._client, raw=True))
 
     def list(
@@ -636,7 +636,7 @@ class AsyncRunsResource(AsyncAPIResource):
 
 
 class AsyncRunsResourceWithRawResponse:
-    """``client.extraction.runs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``client.extraction.runs.with_raw_response``: each method returns an ``AsyncAPIResponse``."""
 
     def __init__(self, runs: AsyncRunsResource) -> None:
         self.delete = as_raw(runs.delete)

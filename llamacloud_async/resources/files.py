@@ -43,7 +43,7 @@ class AsyncFilesResource(AsyncAPIResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncFilesResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``AsyncAPIResponse``."""
         return AsyncFilesResourceWithRawResponse(AsyncFilesResource(self._client, raw=True))
 
     async def create(
@@ -234,7 +234,7 @@ class AsyncFilesResource(AsyncAPIResource):
 
 
 class AsyncFilesResourceWithRawResponse:
-    """``client.files.with_raw_response``: each method returns a ``RawResponse``."""
+    """``client.files.with_raw_response``: each method returns an ``AsyncAPIResponse``."""
 
     def __init__(self, files: AsyncFilesResource) -> None:
         self.create = as_raw(files.create)

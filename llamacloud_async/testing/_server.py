@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
 from typing import Any, Literal
 
@@ -121,9 +120,6 @@ class FakeLlamaCloud:
             (``key: value`` lines, see ``result_from_text``), any other from its ID.
         idempotency_keys: Honour ``Idempotency-Key`` on creates; ``False`` stands in for a
             server that ignores the header (every create makes a job).
-        epoch: The time jobs' timestamps start from (2025-03-04T10:15:30Z by default);
-            ``datetime.now(timezone.utc)`` makes them agree with this machine's clock, as
-            a real server's do, which a create's lookup after an ambiguous failure needs.
     """
 
     def __init__(
@@ -149,7 +145,6 @@ class FakeLlamaCloud:
         failure_rate: float = 0.0,
         result_for: ResultFor | None = None,
         idempotency_keys: bool = True,
-        epoch: datetime | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -178,7 +173,6 @@ class FakeLlamaCloud:
             failure_rate=failure_rate,
             seed=seed,
             idempotency_keys=idempotency_keys,
-            epoch=epoch,
         )
         self.files = FileStore()
         """Uploaded files; ``files.uploads_by_sha256`` counts each content's uploads."""

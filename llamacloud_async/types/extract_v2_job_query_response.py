@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._base import Model
-from .extract_v2 import ExtractV2Job
+from .extract_v2_job import ExtractV2Job
 
 __all__ = ["ExtractV2JobQueryResponse"]
 

@@ -1,17 +1,17 @@
-"""An extraction agent: the schema and configuration a v1 job runs with."""
+"""A v1 extraction agent: ``llama_cloud.types.extraction.extract_agent``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from .._base import JSONObject, Model, aware_or_none
-from ..extraction_v1 import ExtractConfig
+from .extract_config import ExtractConfig
 
 __all__ = ["ExtractAgent"]
 
 
 class ExtractAgent(Model):
-    """Schema and configuration for an extraction agent."""
+    """An extraction agent: a named schema and configuration."""
 
     id: str
     config: ExtractConfig

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from .._base import Model
-from ..extraction_v1 import File
+from ..file import File
 from .extract_agent import ExtractAgent
 
 __all__ = ["ExtractJob", "ExtractionJobStatus"]
@@ -28,7 +28,7 @@ class ExtractJob(Model):
     extraction_agent: ExtractAgent
     """The agent the job runs on."""
     status: str
-    """One of :class:`ExtractionJobStatus`, or a value added by the server later."""
+    """One of `ExtractionJobStatus`, or a value added by the server later."""
     error: str | None = None
     """The error that occurred during extraction."""
     file: File | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._base import Model
-from ..extraction_v1 import ExtractRun
+from .extract_run import ExtractRun
 
 __all__ = ["ExtractRunListResponse"]
 
