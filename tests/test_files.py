@@ -154,9 +154,11 @@ async def test_an_upload_reset_mid_body_is_sent_again_from_its_start(
 async def test_an_upload_the_server_answered_is_not_retried(fake: FakeLlamaCloud) -> None:
     fake.inject(Status(503), route="file-create", times=1)
     async with client_for(fake) as client:
-        with pytest.raises(InternalServerError):
+        with pytest.raises(InternalServerError) as raised:
             await client.files.create(file=b"document", purpose="extract")
     assert len(fake.requests) == 1  # it may have been processed: not sent blindly again
+    assert raised.value.request.method == "POST"
+    assert raised.value.request.content == b""  # an upload is streamed, never held whole
 
 
 def test_a_200_mb_upload_streams_in_bounded_memory(fake_in_thread: FakeLlamaCloud, tmp_path: Path) -> None:
