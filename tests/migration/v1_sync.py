@@ -137,6 +137,7 @@ def not_found() -> None:
         assert "not found" in e.body["detail"]
         assert e.response.status_code == 404
         assert "not found" in e.response.text
+        assert e.response.json() == e.body
         assert e.request.method == "GET"
         assert str(e.request.url).endswith("/api/v1/extraction/jobs/job-missing/result")
         assert isinstance(e, llama_cloud.APIStatusError)
@@ -227,6 +228,7 @@ def unknown_fields_are_kept() -> None:
     run = client.extraction.runs.get("run-new-field")
     assert run.model_extra is not None
     assert run.model_extra["review_state"] == "approved"
+    assert run.review_state == "approved"  # type: ignore[attr-defined]
     assert run.to_dict()["review_state"] == "approved"
 
 

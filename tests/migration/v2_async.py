@@ -118,6 +118,7 @@ async def not_found() -> None:
         assert "not found" in e.body["detail"]
         assert e.response.status_code == 404
         assert "not found" in e.response.text
+        assert e.response.json() == e.body
         assert e.response.headers["content-type"].startswith("application/json")
         assert e.request.method == "GET"
         assert str(e.request.url).endswith("/api/v2/extract/ext-missing")
@@ -247,6 +248,7 @@ async def unknown_fields_are_kept() -> None:
     job = await client.extract.get("ext-new-field")
     assert job.model_extra is not None
     assert job.model_extra["review_state"] == "approved"
+    assert job.review_state == "approved"  # type: ignore[attr-defined]
     assert job.to_dict()["review_state"] == "approved"
     assert json.loads(job.to_json())["review_state"] == "approved"
 
