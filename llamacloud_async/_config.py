@@ -1,7 +1,7 @@
 """Client options: one frozen value, its defaults and its validation.
 
 ``AsyncLlamaCloud(...)``, ``with_options(...)`` and the generated sync ``LlamaCloud`` all
-take exactly the fields of :class:`ClientOptions` (a test holds them to it), and every
+take exactly the fields of `ClientOptions` (a test holds them to it), and every
 option is readable on the client::
 
     option              default                   what it governs
@@ -75,7 +75,7 @@ class InsecureTLSWarning(UserWarning):
 
 @dataclass(frozen=True)
 class ClientOptions:
-    """Every option of a client, validated; build it with :meth:`create`."""
+    """Every option of a client, validated; build it with `create`."""
 
     api_key: str = field(repr=False)
     base_url: str

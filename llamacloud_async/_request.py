@@ -1,8 +1,8 @@
 """The Request value and the one request path every call takes.
 
-A resource method builds one :class:`Request` (method, path with its query, headers,
+A resource method builds one `Request` (method, path with its query, headers,
 body, whether a blind retry is safe, its idempotency key, its timeout) and hands it to
-:meth:`RequestLoop.send`, which is the only code that sends anything::
+`RequestLoop.send`, which is the only code that sends anything::
 
     rate limiter: before_send ─▶ transport.send(request) ─▶ rate limiter: after_response
         ─▶ 2xx: the Reply          ─▶ failure: retry policy (sees the Request) ─▶

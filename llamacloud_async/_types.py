@@ -36,7 +36,7 @@ NOT_GIVEN: Final = NotGiven()
 
 
 class PhaseTimeouts(Protocol):
-    """Anything with per-phase seconds, such as ``httpx.Timeout`` or :class:`Timeout`."""
+    """Anything with per-phase seconds, such as ``httpx.Timeout`` or `Timeout`."""
 
     @property
     def connect(self) -> float | None: ...
@@ -106,12 +106,12 @@ class Timeout:
 
 TimeoutArg: TypeAlias = float | Timeout | PhaseTimeouts | NotGiven | None
 """A call's ``timeout=``: seconds for the whole attempt, per-phase seconds (a
-:class:`Timeout` or an ``httpx.Timeout``), ``None`` for no limit, or ``NOT_GIVEN`` for
+`Timeout` or an ``httpx.Timeout``), ``None`` for no limit, or ``NOT_GIVEN`` for
 the client's ``timeout``."""
 
 
 def checked_timeout(value: object) -> float | Timeout | None:
-    """A ``timeout=`` value as seconds, a :class:`Timeout` or ``None``; a ``ValueError`` otherwise."""
+    """A ``timeout=`` value as seconds, a `Timeout` or ``None``; a ``ValueError`` otherwise."""
     if value is None or isinstance(value, Timeout):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:

@@ -1,7 +1,7 @@
 """Fetch many IDs concurrently: bounded concurrency, bounded memory, per-item errors.
 
-``client.extraction.runs.get_many(ids)`` and its siblings return a :class:`BulkFetch`:
-an async iterator of :class:`BulkResult`, one per input ID. A dispatcher pulls IDs from
+``client.extraction.runs.get_many(ids)`` and its siblings return a `BulkFetch`:
+an async iterator of `BulkResult`, one per input ID. A dispatcher pulls IDs from
 the input lazily (a generator of ten million IDs is never held in memory) and starts a
 task for each while fewer than ``concurrency`` are in flight; each sends its request
 through the client's single request path, so retries, the client's rate limiter and
@@ -55,7 +55,7 @@ T = TypeVar("T")
 
 
 class BulkFetch(AsyncIterator[BulkResult[T]]):
-    """An async iterator of :class:`BulkResult`, one per input ID.
+    """An async iterator of `BulkResult`, one per input ID.
 
     Use it with ``async for``; leave early with ``break`` and the remaining work is
     cancelled at once. ``async with`` (or ``await fetch.aclose()``) does the same when

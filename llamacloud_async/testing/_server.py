@@ -77,13 +77,15 @@ class FakeLlamaCloud:
 
     Serves the extraction endpoints with realistic bodies generated from the ID, or with
     bodies you ``seed``; runs the jobs you create through their lifecycle (``_jobs``);
-    records every request; and injects scripted faults::
+    records every request; and injects scripted faults:
 
-        async with FakeLlamaCloud() as fake:
-            fake.inject(Status(503), route="run", times=2)
-            async with AsyncLlamaCloud(api_key="test", base_url=fake.base_url) as client:
-                run = await client.extraction.runs.get("run-1")
-            assert len(fake.requests) == 3
+    ```python
+    async with FakeLlamaCloud() as fake:
+        fake.inject(Status(503), route="run", times=2)
+        async with AsyncLlamaCloud(api_key="test", base_url=fake.base_url) as client:
+            run = await client.extraction.runs.get("run-1")
+        assert len(fake.requests) == 3
+    ```
 
     Args:
         host: Address to listen on (loopback by default).
@@ -240,11 +242,13 @@ class FakeLlamaCloud:
 
     @contextlib.contextmanager
     def serve_in_thread(self) -> Generator[FakeLlamaCloud, None, None]:
-        """Run the server on its own event loop in a background thread, for sync tests::
+        """Run the server on its own event loop in a background thread, for sync tests.
 
+        ```python
         with FakeLlamaCloud().serve_in_thread() as fake:
             with LlamaCloud(api_key="test", base_url=fake.base_url) as client:
                 client.extraction.runs.get("run-1")
+        ```
         """
         with anyio.from_thread.start_blocking_portal() as portal:
             portal.call(self.start)
