@@ -28,7 +28,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._logs import setup_logging as _setup_logging
-from ._response import RawResponse
+from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
@@ -50,13 +50,16 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncClient",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "BaseAPIResponse",
     "Client",
     "ClientClosedError",
     "ConflictError",
@@ -69,7 +72,6 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
-    "RawResponse",
     "RedirectError",
     "Timeout",
     "UnprocessableEntityError",
