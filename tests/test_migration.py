@@ -241,6 +241,7 @@ SENT: dict[tuple[str, str], tuple[dict[str, str], list[tuple[str, str]]]] = {
     ("v2_async.py", "ext-extras"): ({"X-Trace-Id": "trace-1"}, [("trace", "1"), ("expand", "usage")]),
     ("v2_async.py", "ext-team"): ({"X-Team": "finance"}, [("team", "finance")]),
     ("v2_async.py", "ext-auth"): ({"Authorization": "Bearer sk-wrong-key"}, []),
+    ("v2_async.py", "ext-env-headers"): ({"X-Env-Team": "research", "X-Env-Run": "7"}, []),
     ("v1_sync.py", "run-1"): ({"Authorization": f"Bearer {API_KEY}"}, []),
     ("v1_sync.py", "run-scoped"): ({}, [("project_id", "prj-1"), ("organization_id", "org-1")]),
     ("v1_sync.py", "job-scoped"): ({}, [("project_id", "prj-1")]),

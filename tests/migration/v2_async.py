@@ -67,6 +67,19 @@ async def missing_api_key_raises() -> None:
 
 
 @step(FIRST_LOOP)
+async def custom_headers_from_environment() -> None:
+    os.environ["LLAMA_CLOUD_CUSTOM_HEADERS"] = "X-Env-Team: research\nX-Env-Run: 7"
+    try:
+        configured = AsyncLlamaCloud()
+    finally:
+        del os.environ["LLAMA_CLOUD_CUSTOM_HEADERS"]
+    try:
+        assert (await configured.extract.get("ext-env-headers")).id == "ext-env-headers"
+    finally:
+        await configured.close()
+
+
+@step(FIRST_LOOP)
 async def get_job() -> None:
     job = await client.extract.get("ext-basic")
     assert isinstance(job, ExtractV2Job)
