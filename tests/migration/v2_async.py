@@ -114,6 +114,20 @@ async def raw_response() -> None:
     assert body["status"] == "COMPLETED"
 
 
+class JobSummary(llama_cloud.BaseModel):
+    id: str
+    status: str
+
+
+@step(FIRST_LOOP)
+async def raw_response_parsed_into_your_own_model() -> None:
+    raw = await client.extract.with_raw_response.get("ext-raw-own")
+    summary = await raw.parse(to=JobSummary)
+    assert isinstance(summary, JobSummary)
+    assert (summary.id, summary.status) == ("ext-raw-own", "COMPLETED")
+    assert (await raw.parse()).id == "ext-raw-own"
+
+
 @step(FIRST_LOOP)
 async def raw_response_counts_retries() -> None:
     raw = await client.extract.with_raw_response.get("ext-raw-flaky")
