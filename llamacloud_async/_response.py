@@ -120,7 +120,7 @@ class BaseAPIResponse(Generic[T]):
     """A successful response before decoding: what both raw flavours share.
 
     ``client.<resource>.with_raw_response.<method>(...)`` returns an
-    :class:`AsyncAPIResponse` on the async client and an :class:`APIResponse` on the
+    `AsyncAPIResponse` on the async client and an `APIResponse` on the
     sync one; their ``parse()`` gives the model the plain method returns.
     """
 
@@ -129,7 +129,8 @@ class BaseAPIResponse(Generic[T]):
     def __init__(self, reply: Reply, model: type[T]) -> None:
         self._reply = reply
         self._model = model
-        self._parsed: dict[type[Any], Any] = {}
+        self._parsed: dict[type[Any], Any] | None = None
+        """What ``parse()`` gave, by type (made on the first ``parse()``)."""
 
     @property
     def status_code(self) -> int:
@@ -188,9 +189,12 @@ class BaseAPIResponse(Generic[T]):
 
     def _parse(self, to: type[Any] | None) -> Any:
         model = self._model if to is None else to
-        parsed = self._parsed.get(model, _UNPARSED)
+        cache = self._parsed
+        if cache is None:
+            cache = self._parsed = {}
+        parsed = cache.get(model, _UNPARSED)
         if parsed is _UNPARSED:
-            parsed = self._parsed[model] = parse(self._reply, model)
+            parsed = cache[model] = parse(self._reply, model)
         return parsed
 
     def _json(self) -> object:
@@ -268,9 +272,9 @@ class APIResponse(BaseAPIResponse[T]):
 
 
 def decoded(response: BaseAPIResponse[T]) -> T:
-    """The model of either flavour of raw response (how bulk fetches decode their items)."""
-    result: T = response._parse(None)  # pyright: ignore[reportPrivateUsage]
-    return result
+    """The model of either flavour of raw response, uncached: how a bulk fetch decodes
+    each item, once."""
+    return parse(response._reply, response._model)  # pyright: ignore[reportPrivateUsage]
 
 
 def sync_response(response: BaseAPIResponse[T]) -> APIResponse[T]:

@@ -259,12 +259,20 @@ def test_to_dict_and_model_dump_match_the_official_v2_model(mode: Literal["pytho
         mode="json", exclude_unset=True
     )
     assert ours.model_extra == official.model_extra
+    for options in ({"exclude_none": True}, {"exclude_defaults": True}, {"use_api_names": True}):
+        assert ours.to_dict(mode=mode, **options) == official.to_dict(mode=mode, **options)
 
 
 # --- the official import paths and optionality -------------------------------------------
 
 OFFICIAL_V2_PATHS = {
-    "types": ["ExtractV2Job", "ExtractConfiguration", "ExtractJobMetadata", "ExtractJobUsage"],
+    "types": [
+        "ExtractV2Job",
+        "ExtractConfiguration",
+        "ExtractJobMetadata",
+        "ExtractJobUsage",
+        "ExtractedFieldMetadata",
+    ],
     "types.extract_v2_job": ["ExtractV2Job", "Metadata", "Usage"],
     "types.extract_configuration": ["ExtractConfiguration"],
     "types.extract_job_metadata": ["ExtractJobMetadata"],

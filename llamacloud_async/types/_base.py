@@ -10,7 +10,7 @@ first time they are asked for (``model_extra``, ``model_fields_set``, ``to_dict(
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Literal, TypeAlias, cast
+from typing import Any, Literal, NamedTuple, TypeAlias, cast
 
 import msgspec
 
@@ -55,38 +55,81 @@ class Model(msgspec.Struct, kw_only=True, omit_defaults=True, repr_omit_defaults
         return set(sent)
 
     def model_dump(
-        self, *, mode: DumpMode = "python", exclude_unset: bool = False, exclude_none: bool = False
+        self,
+        *,
+        mode: DumpMode = "python",
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool | Literal["none", "warn", "error"] = True,
     ) -> dict[str, Any]:
         """The model as a dict, unknown fields included (pydantic's ``model_dump``).
 
         Args:
             mode: ``"python"`` keeps ``datetime`` values; ``"json"`` gives strings.
+            by_alias: Accepted for pydantic's sake: field names are the API's names.
             exclude_unset: Leave out the fields the server did not send.
+            exclude_defaults: Leave out fields at their default (``None``).
             exclude_none: Leave out fields whose value is ``None``.
+            warnings: Accepted for pydantic's sake: dumping never warns.
         """
-        return _dump(self, mode, exclude_unset, exclude_none)
+        return _dump(self, _Options(mode, exclude_unset, exclude_defaults, exclude_none))
 
     def model_dump_json(
-        self, *, indent: int | None = None, exclude_unset: bool = False, exclude_none: bool = False
+        self,
+        *,
+        indent: int | None = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool | Literal["none", "warn", "error"] = True,
     ) -> str:
-        """The model as a JSON string, unknown fields included (pydantic's ``model_dump_json``)."""
-        return _json(_dump(self, "json", exclude_unset, exclude_none), indent)
+        """The model as a JSON string, unknown fields included (pydantic's
+        ``model_dump_json``); the arguments are ``model_dump()``'s."""
+        return _json(_dump(self, _Options("json", exclude_unset, exclude_defaults, exclude_none)), indent)
 
     def to_dict(
-        self, *, mode: DumpMode = "python", exclude_unset: bool = True, exclude_none: bool = False
+        self,
+        *,
+        mode: DumpMode = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
     ) -> dict[str, Any]:
         """The model as a dict of the fields the server sent, unknown ones included.
 
         As the official ``to_dict()``: ``exclude_unset`` is on by default, so a field
-        the server sent as ``null`` is there and one it left out is not.
+        the server sent as ``null`` is there and one it left out is not. The field
+        names are the API's, so ``use_api_names`` changes nothing; dumping never warns.
         """
-        return _dump(self, mode, exclude_unset, exclude_none)
+        return _dump(self, _Options(mode, exclude_unset, exclude_defaults, exclude_none))
 
     def to_json(
-        self, *, indent: int | None = 2, exclude_unset: bool = True, exclude_none: bool = False
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
     ) -> str:
-        """The model as a JSON string (indented by 2 unless ``indent`` says otherwise)."""
-        return _json(_dump(self, "json", exclude_unset, exclude_none), indent)
+        """The model as a JSON string (indented by 2 unless ``indent`` says otherwise);
+        the other arguments are ``to_dict()``'s."""
+        return _json(_dump(self, _Options("json", exclude_unset, exclude_defaults, exclude_none)), indent)
+
+
+class _Options(NamedTuple):
+    """What a dump leaves out, and how it writes datetimes."""
+
+    mode: DumpMode
+    exclude_unset: bool
+    exclude_defaults: bool
+    exclude_none: bool
 
 
 def _resolved(model: Model) -> dict[str, Any]:
@@ -117,30 +160,37 @@ def _distribute_value(value: object, raw: object) -> None:
             _distribute_value(item, raw_item)
 
 
-def _dump(model: Model, mode: DumpMode, exclude_unset: bool, exclude_none: bool) -> dict[str, Any]:
+def _dump(model: Model, options: _Options) -> dict[str, Any]:
     state = _resolved(model)
     sent = cast("frozenset[str] | None", state.get(_SENT))
+    defaults = _defaults(type(model)) if options.exclude_defaults else {}
     result: dict[str, Any] = {}
     for name in model.__struct_fields__:
         value = getattr(model, name)
-        if exclude_unset and (name not in sent if sent is not None else value is None):
+        if options.exclude_unset and (name not in sent if sent is not None else value is None):
             continue
-        if exclude_none and value is None:
+        if (options.exclude_none and value is None) or (name in defaults and value == defaults[name]):
             continue
-        result[name] = _plain(value, mode, exclude_unset, exclude_none)
+        result[name] = _plain(value, options)
     for name, value in cast("dict[str, Any]", state.get(_EXTRA, {})).items():
-        if not (exclude_none and value is None):
+        if not (options.exclude_none and value is None):
             result[name] = value
     return result
 
 
-def _plain(value: object, mode: DumpMode, exclude_unset: bool, exclude_none: bool) -> object:
-    """``value`` as builtins: nested models dumped alike, datetimes by ``mode``."""
+def _defaults(model: type[Model]) -> dict[str, object]:
+    """The declared defaults of ``model``'s fields, by name."""
+    fields, defaults = model.__struct_fields__, model.__struct_defaults__
+    return dict(zip(fields[len(fields) - len(defaults) :], defaults, strict=True))
+
+
+def _plain(value: object, options: _Options) -> object:
+    """``value`` as builtins: nested models dumped alike, datetimes by ``options.mode``."""
     if isinstance(value, Model):
-        return _dump(value, mode, exclude_unset, exclude_none)
+        return _dump(value, options)
     if isinstance(value, list):
-        return [_plain(item, mode, exclude_unset, exclude_none) for item in cast("list[object]", value)]
-    if isinstance(value, datetime) and mode == "json":
+        return [_plain(item, options) for item in cast("list[object]", value)]
+    if isinstance(value, datetime) and options.mode == "json":
         return msgspec.to_builtins(value)
     return value
 

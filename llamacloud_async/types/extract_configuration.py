@@ -37,7 +37,7 @@ class ExtractConfiguration(Model):
     confidence_scores: bool | None = None
     disable_cache: bool | None = None
     extraction_target: str | None = None
-    """One of :class:`ExtractionTarget`, or a value added by the server later."""
+    """One of `ExtractionTarget`, or a value added by the server later."""
     max_pages: int | None = None
     parse_config_id: str | None = None
     parse_tier: str | None = None
@@ -46,5 +46,5 @@ class ExtractConfiguration(Model):
     system_prompt: str | None = None
     target_pages: str | None = None
     tier: str | None = None
-    """One of :class:`ExtractTier`, or a value added by the server later."""
+    """One of `ExtractTier`, or a value added by the server later."""
     version: str | None = None

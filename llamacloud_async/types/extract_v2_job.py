@@ -57,7 +57,7 @@ class ExtractV2Job(Model):
     created_at: datetime
     project_id: str
     status: str
-    """One of :class:`ExtractJobStatus`, or a value added by the server later."""
+    """One of `ExtractJobStatus`, or a value added by the server later."""
     updated_at: datetime
     file_input: str | None = None
     """File ID or parse job ID that was extracted."""

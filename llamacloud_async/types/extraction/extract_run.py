@@ -31,7 +31,7 @@ class ExtractRun(Model):
     from_ui: bool
     project_id: str
     status: str
-    """One of :class:`ExtractRunStatus`, or a value added by the server later."""
+    """One of `ExtractRunStatus`, or a value added by the server later."""
     created_at: datetime | None = None
     data: ExtractedData = None
     error: str | None = None
