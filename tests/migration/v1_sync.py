@@ -137,6 +137,7 @@ def not_found() -> None:
         assert "not found" in e.body["detail"]
         assert e.response.status_code == 404
         assert "not found" in e.response.text
+        assert e.response.headers.get("x-request-id", "").startswith("req-")
         assert e.response.json() == e.body
         assert e.request.method == "GET"
         assert str(e.request.url).endswith("/api/v1/extraction/jobs/job-missing/result")
@@ -168,6 +169,22 @@ def any_status_error() -> None:
         assert e.body == {"detail": "injected fault"}
     else:
         raise AssertionError("no APIStatusError")
+
+
+@step(STEPS)
+def connection_refused() -> None:
+    with LlamaCloud(base_url="http://127.0.0.1:1", max_retries=0) as dead:
+        try:
+            dead.extraction.runs.get("run-dead")
+        except llama_cloud.APIConnectionError as e:
+            assert not isinstance(e, llama_cloud.APITimeoutError)
+        else:
+            raise AssertionError("no APIConnectionError")
+
+
+@step(STEPS)
+def rate_limited_then_served() -> None:
+    assert client.extraction.runs.get("run-429").id == "run-429"
 
 
 @step(STEPS)
@@ -246,7 +263,7 @@ def threads_share_a_client() -> None:
 
 @step(STEPS)
 def context_manager() -> None:
-    with LlamaCloud() as scoped:
+    with LlamaCloud(timeout=httpx.Timeout(60.0, read=5.0, write=10.0, connect=2.0)) as scoped:
         assert scoped.extraction.runs.get("run-scoped-client").id == "run-scoped-client"
 
 

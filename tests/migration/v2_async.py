@@ -147,6 +147,7 @@ async def not_found() -> None:
         assert "not found" in e.response.text
         assert e.response.json() == e.body
         assert e.response.headers["content-type"].startswith("application/json")
+        assert e.response.headers.get("x-request-id", "").startswith("req-")
         assert e.request.method == "GET"
         assert str(e.request.url).endswith("/api/v2/extract/ext-missing")
         assert isinstance(e, llama_cloud.APIStatusError)
@@ -227,12 +228,21 @@ async def per_call_extras() -> None:
 
 @step(FIRST_LOOP)
 async def max_retries_rides_out_503s() -> None:
-    patient = AsyncLlamaCloud(max_retries=3)
-    try:
+    async with AsyncLlamaCloud(max_retries=3) as patient:
         job = await patient.extract.get("ext-503")
         assert job.id == "ext-503"
-    finally:
-        await patient.close()
+
+
+@step(FIRST_LOOP)
+async def rate_limited_then_served() -> None:
+    assert (await client.extract.get("ext-429")).id == "ext-429"
+    try:
+        await client.with_options(max_retries=0).extract.get("ext-429-again")
+    except llama_cloud.RateLimitError as e:
+        assert e.status_code == 429
+        assert e.response.headers["retry-after-ms"] == "20"
+    else:
+        raise AssertionError("no RateLimitError")
 
 
 @step(FIRST_LOOP)
