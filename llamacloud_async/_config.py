@@ -14,7 +14,8 @@ option is readable on the client::
     retry_backoff       0.5                       first backoff without a hint
     retry_on_conflict   False                     also retry 409
     total_timeout       None                      seconds for a call, all attempts
-    default_headers     None                      headers sent with every request
+    default_headers     None                      headers sent with every request, over
+                                                  those of $LLAMA_CLOUD_CUSTOM_HEADERS
     default_query       None                      query parameters sent with every request
     max_response_size   64 MiB                    the largest body accepted
     max_connections     100                       connections kept open at once
@@ -26,6 +27,9 @@ Any option can be given to ``with_options(...)``. Each can be assigned on a clie
 (``client.max_retries = 5``) and applies to its next request, except the ones that shape
 the HTTP session (``api_key``, ``default_headers``, ``max_connections``, ``proxy``,
 ``verify``): assigning one of those raises ``AttributeError`` naming ``with_options``.
+
+``LLAMA_CLOUD_CUSTOM_HEADERS`` holds one ``Name: value`` per line; those headers come
+first, and ``default_headers`` passed to the constructor win over them.
 
 ``base_url=None`` (the default) reads ``LLAMA_CLOUD_BASE_URL``, which counts as unset when
 empty; an explicit empty ``base_url`` is a ``ValueError``, not production.
@@ -104,6 +108,9 @@ class ClientOptions:
         url = base_url
         if url is None:
             url = os.environ.get("LLAMA_CLOUD_BASE_URL", "").strip() or DEFAULT_BASE_URL
+        from_environment = _environment_headers()
+        if from_environment:
+            options["default_headers"] = {**from_environment, **(options.get("default_headers") or {})}
         return cls(api_key=_checked_api_key(key), base_url=_checked_base_url(url), **options)
 
     def __post_init__(self) -> None:
@@ -241,6 +248,17 @@ def _checked_count(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be a non-negative int, got {value!r}")
     return value
+
+
+def _environment_headers() -> dict[str, str]:
+    """``LLAMA_CLOUD_CUSTOM_HEADERS``: one ``Name: value`` per line, as the official SDK
+    reads it (lines without a colon are skipped)."""
+    headers: dict[str, str] = {}
+    for line in os.environ.get("LLAMA_CLOUD_CUSTOM_HEADERS", "").split("\n"):
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip()] = value.strip()
+    return headers
 
 
 def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:

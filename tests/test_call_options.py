@@ -176,6 +176,17 @@ def test_api_key_falls_back_to_llama_parse_api_key(monkeypatch: pytest.MonkeyPat
     assert AsyncLlamaCloud().api_key == "llx-parse-key"
 
 
+def test_llama_cloud_custom_headers_are_default_headers_the_constructor_overrides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LLAMA_CLOUD_CUSTOM_HEADERS", "X-Team: research\nnot a header\r\nX-Run :  7 \r\n")
+    with FakeLlamaCloud(api_key=API_KEY).serve_in_thread() as server:
+        with LlamaCloud(api_key=API_KEY, base_url=server.base_url, default_headers={"X-Run": "8"}) as client:
+            client.extract.get("job-1")
+        (request,) = server.requests
+        assert (request.headers["X-Team"], request.headers["X-Run"]) == ("research", "8")
+
+
 @pytest.mark.parametrize(
     ("value", "level"), [("debug", logging.DEBUG), ("info", logging.INFO), ("", logging.NOTSET)]
 )
