@@ -45,6 +45,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._errors import LlamaCloudError
+from ._network import ssl_setting
 from ._retry import RetryPolicy
 from ._types import Timeout, checked_timeout
 from ._validation import extra_query_string
@@ -273,6 +274,8 @@ def _checked_verify(verify: object) -> Verify:
                 InsecureTLSWarning,
                 stacklevel=6,
             )
+        elif os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
+            ssl_setting(True)  # a stale variable fails here, naming itself, not at a request
         return verify
     if isinstance(verify, ssl.SSLContext):
         return verify
@@ -280,6 +283,7 @@ def _checked_verify(verify: object) -> Verify:
         path = os.fspath(cast("str | os.PathLike[str]", verify))
         if not os.path.exists(path):
             raise ValueError(f"verify: no CA bundle file or directory at {path!r}")
+        ssl_setting(path)  # loaded once now (and cached): not a bundle is a ValueError
         return path
     raise TypeError(
         f"verify must be True, False, a CA bundle path or an ssl.SSLContext, got {type(verify).__name__}"

@@ -10,6 +10,9 @@ connection pool opens (the first request on each event loop), not per request::
                verify=ssl_context      that context, as is
                verify=False            nothing: certificates are not checked
 
+A CA bundle (`verify=` or `SSL_CERT_FILE`) is also loaded when the client is made, so a
+stale one is a `ValueError` naming it at construction.
+
 aiohttp's own `trust_env` is not used: it looks the environment (and `~/.netrc`, whose
 credentials would collide with the API key's `Authorization`) up again on every request
 in a worker thread.
@@ -41,15 +44,38 @@ _bypassed: Callable[[str, dict[str, str]], bool] = urllib.request.proxy_bypass_e
 
 
 def ssl_setting(verify: Verify) -> ssl.SSLContext | bool:
-    """What the connection pool checks servers' certificates with (`False`: nothing)."""
+    """What the connection pool checks servers' certificates with (`False`: nothing).
+
+    A bundle that cannot be loaded raises `ValueError` naming its path and where it came
+    from (`verify=`, or the variable), never a bare `FileNotFoundError` or `ssl.SSLError`.
+    """
     if verify is False:
         return False
     if isinstance(verify, ssl.SSLContext):
         return verify
     if verify is True:
-        return _context(os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
+        cafile = os.environ.get("SSL_CERT_FILE") or None
+        capath = os.environ.get("SSL_CERT_DIR") or None
+        return _loaded(cafile, capath, "$SSL_CERT_FILE" if cafile else "$SSL_CERT_DIR")
     path = os.fspath(verify)
-    return _context(None, path) if os.path.isdir(path) else _context(path, None)
+    if os.path.isdir(path):
+        return _loaded(None, path, "verify")
+    return _loaded(path, None, "verify")
+
+
+def _loaded(cafile: str | None, capath: str | None, source: str) -> ssl.SSLContext:
+    """`_context(cafile, capath)`, or a `ValueError` naming `source` and the path."""
+    try:
+        return _context(cafile, capath)
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+        path = cafile if source != "$SSL_CERT_DIR" else capath
+        if isinstance(exc, ssl.SSLError):
+            reason = str(exc.reason or exc)
+        elif isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        else:
+            reason = str(exc)
+        raise ValueError(f"{source}: cannot load a CA bundle from {path!r} ({reason})") from None
 
 
 @functools.lru_cache(maxsize=8)
