@@ -245,9 +245,19 @@ def _checked_count(name: str, value: object) -> int:
 
 
 def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """``headers`` with names folded case-insensitively: of ``X-Trace`` and ``x-trace``
+    the last given wins, so no header is sent twice."""
     if headers is None:
         return None
-    return dict(headers)
+    folded: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+    for name, value in headers.items():
+        previous = spelling.get(name.lower())
+        if previous is not None:
+            del folded[previous]
+        spelling[name.lower()] = name
+        folded[name] = value
+    return folded
 
 
 def _checked_proxy(proxy: object) -> str | None:
