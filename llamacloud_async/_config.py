@@ -45,7 +45,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._errors import LlamaCloudError
-from ._network import ssl_setting
+from ._network import proxy_url_problem, ssl_setting
 from ._retry import RetryPolicy
 from ._types import Timeout, checked_timeout
 from ._validation import extra_query_string
@@ -263,13 +263,7 @@ def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | N
 def _checked_proxy(proxy: object) -> str | None:
     if proxy is None:
         return None
-    url: URL | None = None
-    if isinstance(proxy, str):
-        try:
-            url = URL(proxy)
-        except ValueError:
-            url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
+    if not isinstance(proxy, str) or proxy_url_problem(proxy) is not None:
         shown = repr(proxy) if not isinstance(proxy, str) or "@" not in proxy else "a URL with credentials"
         raise ValueError(f"proxy must be an absolute http:// or https:// URL, got {shown}")
     return str(proxy)

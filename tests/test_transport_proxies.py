@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,3 +127,58 @@ async def test_the_proxy_option_beats_the_environment(
     ):
         await client.extraction.runs.get("run-1")
     assert len(proxy.heads) == 1
+
+
+SECRET = "proxy-secret-7781"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("HTTP_PROXY", "http://", "it has no host"),
+        ("HTTP_PROXY", " ", "it has no host"),
+        ("HTTP_PROXY", "http://[bad", "it is not a valid URL"),
+        ("HTTP_PROXY", "http://host:99999", "it is not a valid URL"),
+        ("HTTP_PROXY", f"http://u:{SECRET}@", "it is not a valid URL"),
+        ("http_proxy", f"http://u:{SECRET}@:3128", "it is not a valid URL"),
+        ("HTTP_PROXY", f"socks5://u:{SECRET}@127.0.0.1:1", "only http:// and https:// proxies work"),
+        ("ALL_PROXY", f"socks5h://u:{SECRET}@127.0.0.1:1", "only http:// and https:// proxies work"),
+    ],
+)
+async def test_an_unusable_proxy_variable_is_ignored_with_a_warning_naming_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, variable: str, value: str, problem: str
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="llamacloud_async")
+    monkeypatch.setenv(variable, value)
+    async with (
+        RawServer(serve_run) as server,
+        AsyncLlamaCloud(api_key=API_KEY, base_url=server.url, max_retries=0) as client,
+    ):
+        assert (await client.extraction.runs.get("run-1")).id
+    assert len(server.requests) == 1  # direct
+    (record,) = [r for r in caplog.records if "from the environment" in r.getMessage()]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == f"ignoring {variable} from the environment: {problem}"
+    assert SECRET not in caplog.text
+
+
+async def test_all_proxy_carries_what_has_no_variable_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, dead_port: int
+) -> None:
+    async with ForwardProxy() as proxy, RawServer(serve_run) as server:
+        monkeypatch.setenv("ALL_PROXY", proxy.url)
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url) as client:
+            await client.extraction.runs.get("run-1")
+        assert len(proxy.heads) == 1
+
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{dead_port}")  # its own wins
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+            with pytest.raises(APIConnectionError, match="ClientProxyConnectionError"):
+                await client.extraction.runs.get("run-1")
+        assert len(proxy.heads) == 1
+
+
+@pytest.mark.parametrize("value", ["http://", "http://[bad", "http://host:99999", "http://u:p@"])
+def test_a_malformed_proxy_option_is_a_value_error(value: str) -> None:
+    with pytest.raises(ValueError, match="proxy must be an absolute http"):
+        AsyncLlamaCloud(api_key=API_KEY, base_url="http://127.0.0.1:9", proxy=value)
