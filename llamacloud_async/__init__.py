@@ -29,7 +29,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._logs import setup_logging as _setup_logging
-from ._response import RawResponse
+from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
@@ -51,13 +51,16 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncClient",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "BaseAPIResponse",
     "Client",
     "ClientClosedError",
     "ConflictError",
@@ -71,7 +74,6 @@ __all__ = [
     "PermissionDeniedError",
     "ProxyAuthenticationError",
     "RateLimitError",
-    "RawResponse",
     "RedirectError",
     "Timeout",
     "UnprocessableEntityError",

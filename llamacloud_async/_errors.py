@@ -23,7 +23,8 @@ All of them derive from `LlamaCloudError`::
 Messages carry the method, URL, status, request id and a short excerpt of the response
 body, escaped and bounded (`str(e)` stays under about 500 characters); never the API
 key or any request header. The full response is on the error: `e.body` (the decoded
-JSON, or the text), `e.response` (status, headers, bytes as received).
+JSON, or the text), `e.response` (status, headers, bytes as received, and its request),
+`e.request` (method, URL and body of the request).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, cast
 import msgspec
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from ._http import HTTPRequest, Response
 from ._safetext import MESSAGE_CHARS, NO_SECRETS, Redactor, clean, excerpt, shorten
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "HTTPRequest",
     "InternalServerError",
     "LlamaCloudError",
     "NotFoundError",
@@ -81,8 +84,9 @@ class APIError(LlamaCloudError):
     method: str
     url: str
     attempts: int
-    request: Request | None
-    """The request that failed (`None` for an error made outside a request)."""
+    sent: Request | None
+    """The request value that failed, as the retry machinery sees it (`None` for an
+    error made outside a request)."""
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         message = shorten(clean(message), MESSAGE_CHARS)
@@ -91,38 +95,23 @@ class APIError(LlamaCloudError):
         self.method = method
         self.url = url
         self.attempts = 1
-        self.request = None
+        self.sent = None
+
+    @property
+    def request(self) -> HTTPRequest:
+        """The request that failed: `e.request.method`, `e.request.url`, its body."""
+        sent = self.sent
+        return HTTPRequest(self.method, self.url, sent.body if sent is not None else None)
+
+    @property
+    def body(self) -> object | None:
+        """The response body (decoded JSON, else text); `None` when no response arrived."""
+        return None
 
     def __str__(self) -> str:
         if self.attempts > 1:
             return f"{self.message} (after {self.attempts} attempts)"
         return self.message
-
-
-class Response:
-    """The HTTP response an error is about: status, headers and body as received."""
-
-    __slots__ = ("content", "headers", "status_code", "url")
-
-    def __init__(self, status_code: int, headers: Mapping[str, str], content: bytes, url: str) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.content = content
-        """The body exactly as received (after content decoding), unredacted."""
-        self.url = url
-
-    @property
-    def text(self) -> str:
-        """The body decoded as UTF-8."""
-        return self.content.decode("utf-8", errors="replace")
-
-    @property
-    def request_id(self) -> str | None:
-        """The server's request id (`x-request-id`, or `request-id`), when it sent one."""
-        return self.headers.get("x-request-id") or self.headers.get("request-id")
-
-    def __repr__(self) -> str:
-        return f"<Response [{self.status_code}] {shorten(clean(self.url), 200)}>"
 
 
 _UNDECODED = object()
@@ -134,7 +123,6 @@ class _ResponseError(APIError):
     status_code: int
     request_id: str | None
     headers: Mapping[str, str]
-    response: Response
     body_excerpt: str
     """A short single-line excerpt of the body: what the message shows."""
 
@@ -152,13 +140,22 @@ class _ResponseError(APIError):
     ) -> None:
         super().__init__(message, method=method, url=url)
         received: Mapping[str, str] = headers if headers is not None else {}
-        self.response = Response(status_code, received, body, url)
+        self._response = Response(status_code, received, body, url)
         self.status_code = status_code
         self.request_id = redactor.text(request_id) if request_id else request_id
         self.headers = _redacted_headers(received, redactor)
         self._content = redactor.bytes(body)
         self._decoded: object = _UNDECODED
         self.body_excerpt = excerpt(self._content)
+
+    @property
+    def response(self) -> Response:
+        """The response as received: `status_code`, `headers`, `content`, `text`, `json()`,
+        and its `request`."""
+        response = self._response
+        if response.request is None:
+            response.request = self.request
+        return response
 
     @property
     def body(self) -> object:

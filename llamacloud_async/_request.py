@@ -162,7 +162,7 @@ class RequestLoop:
                 f"{request.method} {url} did not complete within total_timeout ({options.total_timeout}s)"
             )
             error = APITimeoutError(message, method=request.method, url=str(url))
-            error.request = request
+            error.sent = request
             raise error from None
 
     async def _send(self, request: Request, url: URL, timeout: float | Timeout | None) -> Reply:
@@ -170,7 +170,7 @@ class RequestLoop:
             return await self._attempt(request, url, timeout)
         except Exception as error:
             if isinstance(error, APIError):
-                error.request = request
+                error.sent = request
             policy = self.options.policy
             if not policy.max_retries or not policy.should_retry(request, error):
                 raise
@@ -185,6 +185,7 @@ class RequestLoop:
             await limiter.before_send()
         started = time.monotonic()
         reply = await self.transport.send(request, url, timeout, self.options.max_response_size)
+        reply.timed(number, started)
         if log.isEnabledFor(logging.DEBUG):
             elapsed = time.monotonic() - started
             log.debug("%s %s -> %d (attempt %d, %.3fs)", request.method, url, reply.status, number, elapsed)
@@ -230,7 +231,7 @@ class RequestLoop:
             return await retrying(attempt)
         except APIError as error:
             error.attempts = attempts
-            error.request = request
+            error.sent = request
             raise
 
     def _report(

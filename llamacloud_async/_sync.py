@@ -20,12 +20,12 @@ from llamacloud_async._config import (
     Option,
     Verify,
 )
-from llamacloud_async._response import RawResponse
+from llamacloud_async._response import APIResponse, sync_response, sync_results
 from llamacloud_async._runtime import SyncClient
 from llamacloud_async._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, TimeoutArg
 from llamacloud_async.bulk import BulkOptions, BulkResult
-from llamacloud_async.types.extract_v2 import ExtractV2Job
-from llamacloud_async.types.extraction_v1 import ExtractRun, JobGetResultResponse
+from llamacloud_async.types.extract_v2_job import ExtractV2Job
+from llamacloud_async.types.extraction import ExtractRun, JobGetResultResponse
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -220,7 +220,7 @@ class ExtractResource:
 
     @cached_property
     def with_raw_response(self) -> ExtractResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return ExtractResourceWithRawResponse(self._client)
 
     def get(
@@ -316,7 +316,7 @@ class ExtractResource:
 
 
 class ExtractResourceWithRawResponse:
-    """``extract.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extract.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
@@ -332,21 +332,23 @@ class ExtractResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractV2Job]:
+    ) -> APIResponse[ExtractV2Job]:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extract.with_raw_response.get,
-            job_id,
-            expand=expand,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.get,
+                job_id,
+                expand=expand,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_many(
@@ -360,21 +362,23 @@ class ExtractResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractV2Job]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractV2Job]]]:
         """Get many extraction jobs by ID, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extract.with_raw_response.get_many(
-                job_ids,
-                expand=expand,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extract.with_raw_response.get_many(
+                    job_ids,
+                    expand=expand,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -404,7 +408,7 @@ class JobsResource:
 
     @cached_property
     def with_raw_response(self) -> JobsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return JobsResourceWithRawResponse(self._client)
 
     def get_result(
@@ -490,7 +494,7 @@ class JobsResource:
 
 
 class JobsResourceWithRawResponse:
-    """``extraction.jobs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extraction.jobs.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
@@ -505,20 +509,22 @@ class JobsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[JobGetResultResponse]:
+    ) -> APIResponse[JobGetResultResponse]:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.jobs.with_raw_response.get_result,
-            job_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.get_result,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_results(
@@ -531,20 +537,22 @@ class JobsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[JobGetResultResponse]]]:
+    ) -> Iterator[BulkResult[APIResponse[JobGetResultResponse]]]:
         """Get the results of many extraction jobs, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.jobs.with_raw_response.get_results(
-                job_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.jobs.with_raw_response.get_results(
+                    job_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -557,7 +565,7 @@ class RunsResource:
 
     @cached_property
     def with_raw_response(self) -> RunsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return RunsResourceWithRawResponse(self._client)
 
     def get(
@@ -724,7 +732,7 @@ class RunsResource:
 
 
 class RunsResourceWithRawResponse:
-    """``extraction.runs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extraction.runs.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
@@ -739,20 +747,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractRun]:
+    ) -> APIResponse[ExtractRun]:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.runs.with_raw_response.get,
-            run_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.get,
+                run_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_by_job(
@@ -765,20 +775,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractRun]:
+    ) -> APIResponse[ExtractRun]:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.runs.with_raw_response.get_by_job,
-            job_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.get_by_job,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_many(
@@ -791,20 +803,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get many extraction runs by ID, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.runs.with_raw_response.get_many(
-                run_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.runs.with_raw_response.get_many(
+                    run_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -818,19 +832,21 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get the runs of many extraction jobs, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.runs.with_raw_response.get_many_by_job(
-                job_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.runs.with_raw_response.get_many_by_job(
+                    job_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import time
 import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -56,7 +57,7 @@ _ASYNCIO_READ_SIZE = 256 * 1024
 class Reply:
     """A response read in full: status, headers and body bytes, and the Request it answers."""
 
-    __slots__ = ("content", "headers", "redactor", "request", "status", "url")
+    __slots__ = ("attempt", "content", "elapsed", "headers", "redactor", "request", "status", "url")
 
     def __init__(
         self,
@@ -74,6 +75,15 @@ class Reply:
         self.content = content
         self.redactor = redactor
         """Removes the client's secrets from what errors about this reply show."""
+        self.attempt = 1
+        """Which attempt of its call got this reply (1 for the first)."""
+        self.elapsed = 0.0
+        """Seconds the attempt took, from before sending to the last byte read."""
+
+    def timed(self, attempt: int, started: float) -> None:
+        """Record which attempt this is and when it started (a ``time.monotonic()``)."""
+        self.attempt = attempt
+        self.elapsed = time.monotonic() - started
 
     @property
     def method(self) -> str:

@@ -65,6 +65,9 @@ class ReturnKind:
     """The sync return annotation, ``{}`` standing for the async type's argument."""
     imports: tuple[tuple[str, str], ...] = ()
     """(name, module) the sync annotation needs."""
+    raw_wrap: str = "sync_response"
+    """The ``_response`` function turning the result of a ``with_raw_response`` method into
+    the sync flavour (``AsyncAPIResponse`` -> ``APIResponse``)."""
 
 
 RETURN_KINDS: dict[str, ReturnKind] = {
@@ -72,6 +75,7 @@ RETURN_KINDS: dict[str, ReturnKind] = {
         "iterate",
         "Iterator[BulkResult[{}]]",
         (("Iterator", "collections.abc"), ("BulkResult", f"{PACKAGE}.bulk")),
+        raw_wrap="sync_results",
     ),
 }
 """Async iterator types by name; any ``async def`` is a coroutine and returns its result."""
@@ -234,7 +238,7 @@ def _docstring(
     if raw:
         doc = (
             doc.splitlines()[0]
-            + "\n\nReturns the undecoded ``RawResponse``; its ``parse()`` gives the model."
+            + "\n\nReturns the undecoded ``APIResponse``; its ``parse()`` gives the model."
         )
     body = textwrap.indent(doc, indent).lstrip()
     if "\n" in doc:
@@ -290,12 +294,17 @@ def _def(name: str, params: list[str], returns: str, doc: str, body: list[str]) 
     return head + doc + "".join(f"        {line}\n" for line in body)
 
 
-def _call_body(target: str, arguments: list[str], kind: ReturnKind) -> list[str]:
+def _call_body(target: str, arguments: list[str], kind: ReturnKind, names: Names, raw: bool) -> list[str]:
     runtime = f"self._client._runtime.{kind.runtime_call}"
     if kind is COROUTINE:
-        return [f"return {runtime}(", f"    {target},", *[f"    {a}," for a in arguments], ")"]
-    call = [f"        {a}," for a in arguments]
-    return [f"return {runtime}(", f"    {target}(", *call, "    )", ")"]
+        body = [f"{runtime}(", f"    {target},", *[f"    {a}," for a in arguments], ")"]
+    else:
+        call = [f"        {a}," for a in arguments]
+        body = [f"{runtime}(", f"    {target}(", *call, "    )", ")"]
+    if not raw:
+        return ["return " + body[0], *body[1:]]
+    names.imports[kind.raw_wrap] = f"{PACKAGE}._response"
+    return [f"return {kind.raw_wrap}(", *[f"    {line}" for line in body], ")"]
 
 
 def _return_kind(node: ast.AsyncFunctionDef | ast.FunctionDef, returns: str) -> tuple[ReturnKind, str]:
@@ -321,13 +330,13 @@ def render_method(method: Method, path: str, names: Names, raw: bool) -> str:
     returns = kind.sync_type.format(_raw(item, names) if raw else item)
     target = f"self._client._async.{path}.{'with_raw_response.' if raw else ''}{node.name}"
     params = _signature(node, names, method.module)
-    body = _call_body(target, _call_arguments(node), kind)
+    body = _call_body(target, _call_arguments(node), kind, names, raw)
     return _def(node.name, params, returns, _docstring(node, "        ", raw=raw), body)
 
 
 def _raw(model: str, names: Names) -> str:
-    names.imports["RawResponse"] = f"{PACKAGE}._response"
-    return f"RawResponse[{model}]"
+    names.imports["APIResponse"] = f"{PACKAGE}._response"
+    return f"APIResponse[{model}]"
 
 
 def render_resource(resource: Resource, names: Names) -> str:
@@ -342,7 +351,7 @@ def render_resource(resource: Resource, names: Names) -> str:
             _property(
                 "with_raw_response",
                 resource.raw_class,
-                "The same methods, returning the undecoded ``RawResponse``.",
+                "The same methods, returning the undecoded ``APIResponse``.",
             )
         )
     for method in resource.methods:
@@ -351,7 +360,7 @@ def render_resource(resource: Resource, names: Names) -> str:
     if resource.raw_class is not None:
         raw = [
             f"\n\nclass {resource.raw_class}:\n",
-            f'    """``{resource.path}.with_raw_response``: each method returns a ``RawResponse``."""\n\n',
+            f'    """``{resource.path}.with_raw_response``: each method returns an ``APIResponse``."""\n\n',
         ]
         raw.append("    def __init__(self, client: LlamaCloud) -> None:\n        self._client = client\n")
         for method in resource.methods:

@@ -14,7 +14,7 @@ from typing import Any, cast
 import msgspec
 
 from .._errors import APIResponseValidationError, body_excerpt
-from .._response import RawResponse
+from .._response import BaseAPIResponse
 from ..bulk import BulkResult
 from .messages import error_fields
 
@@ -26,7 +26,7 @@ def encode_result(result: BulkResult[Any]) -> tuple[bytes, Exception | None]:
     """The JSON line for one result, and the error it reports.
 
     Args:
-        result: A bulk result whose value is a model or a `RawResponse`.
+        result: A bulk result whose value is a model or a `BaseAPIResponse`.
 
     Returns:
         The line, newline included, and `None` when it reports success or else the
@@ -36,10 +36,10 @@ def encode_result(result: BulkResult[Any]) -> tuple[bytes, Exception | None]:
     if result.error is not None:
         return error_line(result.id, result.error), result.error
     value: object = result.value
-    if not isinstance(value, RawResponse):
+    if not isinstance(value, BaseAPIResponse):
         return _encode({"id": result.id, "ok": True, "data": value}) + b"\n", None
     try:
-        body = raw_json_object(cast("RawResponse[Any]", value))
+        body = raw_json_object(cast("BaseAPIResponse[Any]", value))
     except APIResponseValidationError as error:
         return error_line(result.id, error), error
     return b"".join((b'{"id":', _encode(result.id), b',"ok":true,"data":', body, b"}\n")), None
@@ -58,7 +58,7 @@ def error_line(id_: str, error: Exception) -> bytes:
     return _encode({"id": id_, "ok": False, "error": error_fields(error)}) + b"\n"
 
 
-def raw_json_object(response: RawResponse[Any]) -> bytes:
+def raw_json_object(response: BaseAPIResponse[Any]) -> bytes:
     """A raw body as one line of JSON, after checking that it is one JSON object.
 
     Args:
@@ -92,7 +92,7 @@ def raw_json_object(response: RawResponse[Any]) -> bytes:
     return body
 
 
-def _invalid(response: RawResponse[Any], problem: str) -> APIResponseValidationError:
+def _invalid(response: BaseAPIResponse[Any], problem: str) -> APIResponseValidationError:
     return APIResponseValidationError(
         f"GET {response.url} returned {response.status_code} but the body {problem}; "
         f"body: {body_excerpt(response.content)!r}",

@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from .._request import Request
-from .._response import RawResponse, parse
+from .._response import AsyncAPIResponse, decoded, parse
 from .._types import Body, Headers, Query, TimeoutArg
 from .._validation import query_string
 from ..bulk import BulkFetch, BulkOptions
@@ -20,7 +20,7 @@ P = ParamSpec("P")
 
 
 class AsyncAPIResource:
-    """A group of endpoints; with ``raw=True`` its methods return ``RawResponse`` objects."""
+    """A group of endpoints; with ``raw=True`` its methods return ``AsyncAPIResponse`` objects."""
 
     def __init__(self, client: AsyncLlamaCloud, *, raw: bool = False) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class AsyncAPIResource:
             request = request.with_extras(extra_headers, extra_query)
         reply = await self._send(request)
         if self._raw:
-            return cast(T, RawResponse(reply, model))
+            return cast(T, AsyncAPIResponse(reply, model))
         return parse(reply, model)
 
     def _bulk(
@@ -73,16 +73,18 @@ class AsyncAPIResource:
             partial(get_one, one_attempt, **scope, **extras, timeout=timeout),
             self._client._requests,  # pyright: ignore[reportPrivateUsage]
             self._client._retries,  # pyright: ignore[reportPrivateUsage]
-            decode=None if self._raw else RawResponse[T].parse,
+            decode=None if self._raw else decoded,
             **options,
         )
 
 
-def as_raw_bulk(method: Callable[P, BulkFetch[T]]) -> Callable[P, BulkFetch[RawResponse[T]]]:
-    """Retype a bulk method of a ``raw=True`` resource: its items carry ``RawResponse``."""
-    return cast("Callable[P, BulkFetch[RawResponse[T]]]", method)
+def as_raw_bulk(method: Callable[P, BulkFetch[T]]) -> Callable[P, BulkFetch[AsyncAPIResponse[T]]]:
+    """Retype a bulk method of a ``raw=True`` resource: its items carry ``AsyncAPIResponse``."""
+    return cast("Callable[P, BulkFetch[AsyncAPIResponse[T]]]", method)
 
 
-def as_raw(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, RawResponse[T]]]:
-    """Retype a method of a ``raw=True`` resource: it resolves to a ``RawResponse``."""
-    return cast("Callable[P, Coroutine[Any, Any, RawResponse[T]]]", method)
+def as_raw(
+    method: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, AsyncAPIResponse[T]]]:
+    """Retype a method of a ``raw=True`` resource: it resolves to a ``AsyncAPIResponse``."""
+    return cast("Callable[P, Coroutine[Any, Any, AsyncAPIResponse[T]]]", method)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import path_segment, query_string
 from ..bulk import BulkFetch, BulkOptions
-from ..types.extract_v2 import ExtractV2Job
+from ..types.extract_v2_job import ExtractV2Job
 from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class AsyncExtractResource(AsyncAPIResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncExtractResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``AsyncAPIResponse``."""
         return AsyncExtractResourceWithRawResponse(AsyncExtractResource(self._client, raw=True))
 
     async def get(
@@ -113,7 +113,7 @@ class AsyncExtractResource(AsyncAPIResource):
 
 
 class AsyncExtractResourceWithRawResponse:
-    """``client.extract.with_raw_response``: each method returns a ``RawResponse``."""
+    """``client.extract.with_raw_response``: each method returns an ``AsyncAPIResponse``."""
 
     def __init__(self, extract: AsyncExtractResource) -> None:
         self.get = as_raw(extract.get)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import path_segment, query_string
 from ..bulk import BulkFetch, BulkOptions
-from ..types.extraction_v1 import ExtractRun, JobGetResultResponse
+from ..types.extraction import ExtractRun, JobGetResultResponse
 from ._base import AsyncAPIResource, as_raw, as_raw_bulk
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class AsyncJobsResource(AsyncAPIResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncJobsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``AsyncAPIResponse``."""
         return AsyncJobsResourceWithRawResponse(AsyncJobsResource(self._client, raw=True))
 
     async def get_result(
@@ -123,7 +123,7 @@ class AsyncJobsResource(AsyncAPIResource):
 
 
 class AsyncJobsResourceWithRawResponse:
-    """``client.extraction.jobs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``client.extraction.jobs.with_raw_response``: each method returns an ``AsyncAPIResponse``."""
 
     def __init__(self, jobs: AsyncJobsResource) -> None:
         self.get_result = as_raw(jobs.get_result)
@@ -135,7 +135,7 @@ class AsyncRunsResource(AsyncAPIResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncRunsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``AsyncAPIResponse``."""
         return AsyncRunsResourceWithRawResponse(AsyncRunsResource(self._client, raw=True))
 
     async def get(
@@ -298,7 +298,7 @@ class AsyncRunsResource(AsyncAPIResource):
 
 
 class AsyncRunsResourceWithRawResponse:
-    """``client.extraction.runs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``client.extraction.runs.with_raw_response``: each method returns an ``AsyncAPIResponse``."""
 
     def __init__(self, runs: AsyncRunsResource) -> None:
         self.get = as_raw(runs.get)
