@@ -245,7 +245,7 @@ def _checked_count(name: str, value: object) -> int:
 
 
 def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
-    """``headers`` with names folded case-insensitively: of ``X-Trace`` and ``x-trace``
+    """`headers` with names folded case-insensitively: of `X-Trace` and `x-trace`
     the last given wins, so no header is sent twice."""
     if headers is None:
         return None

@@ -249,7 +249,7 @@ class APITimeoutError(APIConnectionError):
 
 
 class ProxyAuthenticationError(APIConnectionError):
-    """The proxy answered ``407 Proxy Authentication Required`` to the tunnel: it wants
+    """The proxy answered `407 Proxy Authentication Required` to the tunnel: it wants
     credentials, or refused the ones in the proxy URL. Not retried: a configuration error."""
 
 

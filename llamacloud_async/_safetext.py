@@ -44,7 +44,7 @@ _UNSAFE = re.compile(
 """C0 and C1 controls, DEL, the invisible format characters (bidi embeddings,
 overrides, isolates and marks, zero-width characters, line and paragraph separators),
 and lone surrogates: the undecodable bytes of a header aiohttp read as
-``surrogateescape``, which no UTF-8 log file or terminal can take."""
+`surrogateescape`, which no UTF-8 log file or terminal can take."""
 
 _WHITESPACE = re.compile(r"\s+")
 _HTML_HINT = re.compile(rb"^\s*<|<html|<body|<!doctype", re.IGNORECASE)
