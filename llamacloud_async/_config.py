@@ -49,6 +49,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._errors import LlamaCloudError
+from ._network import proxy_url_problem, ssl_setting
 from ._retry import RetryPolicy
 from ._types import Timeout, checked_timeout
 from ._validation import extra_query_string
@@ -262,21 +263,25 @@ def _environment_headers() -> dict[str, str]:
 
 
 def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """`headers` with names folded case-insensitively: of `X-Trace` and `x-trace`
+    the last given wins, so no header is sent twice."""
     if headers is None:
         return None
-    return dict(headers)
+    folded: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+    for name, value in headers.items():
+        previous = spelling.get(name.lower())
+        if previous is not None:
+            del folded[previous]
+        spelling[name.lower()] = name
+        folded[name] = value
+    return folded
 
 
 def _checked_proxy(proxy: object) -> str | None:
     if proxy is None:
         return None
-    url: URL | None = None
-    if isinstance(proxy, str):
-        try:
-            url = URL(proxy)
-        except ValueError:
-            url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
+    if not isinstance(proxy, str) or proxy_url_problem(proxy) is not None:
         shown = repr(proxy) if not isinstance(proxy, str) or "@" not in proxy else "a URL with credentials"
         raise ValueError(f"proxy must be an absolute http:// or https:// URL, got {shown}")
     return str(proxy)
@@ -291,6 +296,8 @@ def _checked_verify(verify: object) -> Verify:
                 InsecureTLSWarning,
                 stacklevel=6,
             )
+        elif os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
+            ssl_setting(True)  # a stale variable fails here, naming itself, not at a request
         return verify
     if isinstance(verify, ssl.SSLContext):
         return verify
@@ -298,6 +305,7 @@ def _checked_verify(verify: object) -> Verify:
         path = os.fspath(cast("str | os.PathLike[str]", verify))
         if not os.path.exists(path):
             raise ValueError(f"verify: no CA bundle file or directory at {path!r}")
+        ssl_setting(path)  # loaded once now (and cached): not a bundle is a ValueError
         return path
     raise TypeError(
         f"verify must be True, False, a CA bundle path or an ssl.SSLContext, got {type(verify).__name__}"
