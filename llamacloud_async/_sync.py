@@ -241,6 +241,9 @@ class ExtractResource:
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job: ``POST /api/v2/extract``.
@@ -267,6 +270,9 @@ class ExtractResource:
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one, e.g. to make a
                 create that is itself retried by your code at most one job.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -287,6 +293,9 @@ class ExtractResource:
             webhook_configuration_ids=webhook_configuration_ids,
             webhook_configurations=webhook_configurations,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -306,6 +315,9 @@ class ExtractResource:
         page_token: str | None = None,
         project_id: str | None = None,
         status: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedCursor[ExtractV2Job]:
         """List extraction jobs, newest first: ``GET /api/v2/extract``.
@@ -334,6 +346,9 @@ class ExtractResource:
             project_id: The project to read from.
             status: Only jobs in this status: ``CANCELLED``, ``COMPLETED``, ``FAILED``,
                 ``PENDING``, ``RUNNING`` or ``THROTTLED``.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
@@ -356,6 +371,9 @@ class ExtractResource:
                 page_token=page_token,
                 project_id=project_id,
                 status=status,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             ),
         )
@@ -366,6 +384,9 @@ class ExtractResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
@@ -377,6 +398,9 @@ class ExtractResource:
             job_id: The job's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -392,6 +416,9 @@ class ExtractResource:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -402,6 +429,9 @@ class ExtractResource:
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
@@ -414,6 +444,9 @@ class ExtractResource:
             force: Delete it even if it has not finished.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -430,6 +463,9 @@ class ExtractResource:
             force=force,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -445,6 +481,9 @@ class ExtractResource:
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> ExtractV2Job:
         """Poll a job until it finishes; the COMPLETED job.
 
@@ -466,6 +505,9 @@ class ExtractResource:
             verbose: Log a progress line at INFO every 10 polls.
             expand: Sections to include in the job: ``"configuration"``,
                 ``"extract_metadata"``, ``"usage"``.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll, beside the method's own.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
 
         Returns:
             The job, COMPLETED, with ``extract_result``.
@@ -488,6 +530,9 @@ class ExtractResource:
             backoff=backoff,
             verbose=verbose,
             expand=expand,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def run(
@@ -507,6 +552,9 @@ class ExtractResource:
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job and wait for it: ``create`` then ``wait_for_completion``.
@@ -529,6 +577,9 @@ class ExtractResource:
             verbose: Log a progress line at INFO every 10 polls.
             expand: Sections to include in the returned job.
             idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for the create and every poll.
+            extra_query: Query parameters for the create and every poll.
+            extra_body: Fields merged into the create's JSON body.
             timeout: Seconds for each attempt of the create.
 
         Returns:
@@ -556,6 +607,9 @@ class ExtractResource:
             verbose=verbose,
             expand=expand,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -724,6 +778,9 @@ class ExtractResourceWithRawResponse:
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractV2Job]:
         """Create an extraction job: ``POST /api/v2/extract``.
@@ -741,6 +798,9 @@ class ExtractResourceWithRawResponse:
                 webhook_configuration_ids=webhook_configuration_ids,
                 webhook_configurations=webhook_configurations,
                 idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -751,6 +811,9 @@ class ExtractResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractV2Job]:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
@@ -763,6 +826,9 @@ class ExtractResourceWithRawResponse:
                 job_id,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -774,6 +840,9 @@ class ExtractResourceWithRawResponse:
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[object]:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
@@ -787,6 +856,9 @@ class ExtractResourceWithRawResponse:
                 force=force,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -892,6 +964,9 @@ class JobsResource:
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
@@ -914,6 +989,9 @@ class JobsResource:
                 may ignore it, depending on the organization's tier).
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -933,6 +1011,9 @@ class JobsResource:
             priority=priority,
             webhook_configurations=webhook_configurations,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -940,12 +1021,18 @@ class JobsResource:
         self,
         job_id: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
 
         Args:
             job_id: The job's ID.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -959,6 +1046,9 @@ class JobsResource:
         return self._client._runtime.call(
             self._client._async.extraction.jobs.get,
             job_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -966,12 +1056,18 @@ class JobsResource:
         self,
         *,
         extraction_agent_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> JobListResponse:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
 
         Args:
             extraction_agent_id: The agent whose jobs to list.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -984,6 +1080,9 @@ class JobsResource:
         return self._client._runtime.call(
             self._client._async.extraction.jobs.list,
             extraction_agent_id=extraction_agent_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -996,6 +1095,9 @@ class JobsResource:
         timeout: float = DEFAULT_POLLING_TIMEOUT,
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> ExtractJob:
         """Poll a job until it finishes; the job once SUCCESS or PARTIAL_SUCCESS.
 
@@ -1010,6 +1112,9 @@ class JobsResource:
             timeout: Seconds the whole wait may take (two hours by default).
             backoff: ``"constant"``, ``"linear"`` (default) or ``"exponential"``.
             verbose: Log a progress line at INFO every 10 polls.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
 
         Returns:
             The finished job; its data is ``get_result(job_id)``.
@@ -1028,6 +1133,9 @@ class JobsResource:
             timeout=timeout,
             backoff=backoff,
             verbose=verbose,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def extract(
@@ -1046,6 +1154,9 @@ class JobsResource:
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> JobGetResultResponse:
         """Create a job, wait for it and return its result: ``create``,
         ``wait_for_completion`` and ``get_result`` in one call.
@@ -1066,6 +1177,9 @@ class JobsResource:
             backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
             verbose: Log a progress line at INFO every 10 polls.
             idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for every request of the call.
+            extra_query: Query parameters for every request of the call.
+            extra_body: Fields merged into the create's JSON body.
 
         Returns:
             The extracted data and its metadata.
@@ -1091,6 +1205,9 @@ class JobsResource:
             backoff=backoff,
             verbose=verbose,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_result(
@@ -1192,6 +1309,9 @@ class JobsResourceWithRawResponse:
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractJob]:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
@@ -1209,6 +1329,9 @@ class JobsResourceWithRawResponse:
                 priority=priority,
                 webhook_configurations=webhook_configurations,
                 idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -1217,6 +1340,9 @@ class JobsResourceWithRawResponse:
         self,
         job_id: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractJob]:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
@@ -1227,6 +1353,9 @@ class JobsResourceWithRawResponse:
             self._client._runtime.call(
                 self._client._async.extraction.jobs.with_raw_response.get,
                 job_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -1235,6 +1364,9 @@ class JobsResourceWithRawResponse:
         self,
         *,
         extraction_agent_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[JobListResponse]:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
@@ -1245,6 +1377,9 @@ class JobsResourceWithRawResponse:
             self._client._runtime.call(
                 self._client._async.extraction.jobs.with_raw_response.list,
                 extraction_agent_id=extraction_agent_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -1324,6 +1459,9 @@ class RunsResource:
         extraction_agent_id: str,
         limit: int | None = None,
         skip: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedExtractRuns[ExtractRun]:
         """List an agent's extraction runs: ``GET /api/v1/extraction/runs``.
@@ -1338,6 +1476,9 @@ class RunsResource:
             extraction_agent_id: The agent whose runs to list.
             limit: Runs per page.
             skip: Runs to skip before the first page.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
@@ -1350,6 +1491,9 @@ class RunsResource:
                 extraction_agent_id=extraction_agent_id,
                 limit=limit,
                 skip=skip,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             ),
         )
@@ -1360,6 +1504,9 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
@@ -1368,6 +1515,9 @@ class RunsResource:
             run_id: The run's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -1383,6 +1533,9 @@ class RunsResource:
             run_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1561,6 +1714,9 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[object]:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
@@ -1573,6 +1729,9 @@ class RunsResourceWithRawResponse:
                 run_id,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
