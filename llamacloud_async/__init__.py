@@ -25,6 +25,7 @@ from ._errors import (
     PermissionDeniedError,
     PollingError,
     PollingTimeoutError,
+    ProxyAuthenticationError,
     RateLimitError,
     RedirectError,
     UnprocessableEntityError,
@@ -36,6 +37,7 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
 from ._watch import AsyncJobWatcher
+from .types import Model
 
 not_given = NOT_GIVEN
 """The official SDK's spelling of ``NOT_GIVEN``."""
@@ -43,6 +45,9 @@ Client = LlamaCloud
 """The official SDK's alias of ``LlamaCloud``."""
 AsyncClient = AsyncLlamaCloud
 """The official SDK's alias of ``AsyncLlamaCloud``."""
+BaseModel = Model
+"""The base of every response model, under the official SDK's name: subclass it to
+decode a raw response into your own shape, ``await raw.parse(to=MyModel)``."""
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -64,6 +69,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BaseAPIResponse",
+    "BaseModel",
     "Client",
     "ClientClosedError",
     "ConflictError",
@@ -77,6 +83,7 @@ __all__ = [
     "PermissionDeniedError",
     "PollingError",
     "PollingTimeoutError",
+    "ProxyAuthenticationError",
     "RateLimitError",
     "RedirectError",
     "Timeout",

@@ -59,8 +59,9 @@ class AsyncLlamaCloud:
         timeout: Seconds one attempt may take (connect, headers and body together), or a
             ``Timeout`` (or ``httpx.Timeout``) with seconds per phase; ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
-            429, 500, 502, 503, 504). Two, as in the official SDK: enough to ride out a
-            blip without hiding an outage.
+            429, 500, 502, 503, 504). Two, as in llama-cloud 1.6 and the 2.19 README
+            (the 2.19 code retries 5 times): enough to ride out a blip without hiding
+            an outage.
         max_retry_after: The longest server retry hint honoured, in seconds; a longer
             one raises at once instead of waiting.
         retry_backoff: Seconds before the first retry when the server gave no hint;

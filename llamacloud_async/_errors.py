@@ -18,6 +18,7 @@ All of them derive from `LlamaCloudError`::
         │   └── InternalServerError          500 and above
         ├── APIConnectionError           no usable response: refused, reset, DNS, TLS
         │   ├── APITimeoutError              an attempt ran past its deadline
+        │   ├── ProxyAuthenticationError     the proxy refused the client (407 to CONNECT)
         │   └── RedirectError                redirected to another origin, or too often
         └── APIResponseValidationError   a 2xx response whose body is not the documented shape
 
@@ -59,6 +60,7 @@ __all__ = [
     "PermissionDeniedError",
     "PollingError",
     "PollingTimeoutError",
+    "ProxyAuthenticationError",
     "RateLimitError",
     "RedirectError",
     "Response",
@@ -284,6 +286,11 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """An attempt ran past its deadline (connect, headers and body together)."""
+
+
+class ProxyAuthenticationError(APIConnectionError):
+    """The proxy answered `407 Proxy Authentication Required` to the tunnel: it wants
+    credentials, or refused the ones in the proxy URL. Not retried: a configuration error."""
 
 
 class RedirectError(APIConnectionError):

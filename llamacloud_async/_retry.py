@@ -1,7 +1,8 @@
 """What is retried, how long to wait, and the event each retry reports.
 
 An idempotent request (every GET) is retried after connection errors, timeouts, 408,
-429 and 5xx gateway statuses; other 4xx, bad bodies and TLS failures are not retried.
+429 and 5xx gateway statuses; other 4xx, bad bodies, TLS failures and a proxy's 407
+are not retried.
 A request that is not idempotent is retried blindly only when the failure proves the
 server never processed it: a 429, a connection that was never made, or one that failed
 before the request's body was sent to its end. The server's
@@ -21,7 +22,7 @@ from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ._errors import APIConnectionError, APIStatusError, RedirectError
+from ._errors import APIConnectionError, APIStatusError, ProxyAuthenticationError, RedirectError
 
 if TYPE_CHECKING:
     from ._request import Request
@@ -88,7 +89,7 @@ class RetryPolicy:
             return error.status_code in RETRYABLE_STATUSES or (
                 self.retry_on_conflict and error.status_code == 409
             )
-        if isinstance(error, RedirectError):  # refused by policy: every attempt would be too
+        if isinstance(error, (RedirectError, ProxyAuthenticationError)):  # every attempt would be too
             return False
         if isinstance(error, APIConnectionError):
             return not isinstance(error.__cause__, _not_retryable_causes())

@@ -80,8 +80,9 @@ class LlamaCloud(SyncClient):
         timeout: Seconds one attempt may take (connect, headers and body together), or a
             ``Timeout`` (or ``httpx.Timeout``) with seconds per phase; ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
-            429, 500, 502, 503, 504). Two, as in the official SDK: enough to ride out a
-            blip without hiding an outage.
+            429, 500, 502, 503, 504). Two, as in llama-cloud 1.6 and the 2.19 README
+            (the 2.19 code retries 5 times): enough to ride out a blip without hiding
+            an outage.
         max_retry_after: The longest server retry hint honoured, in seconds; a longer
             one raises at once instead of waiting.
         retry_backoff: Seconds before the first retry when the server gave no hint;
@@ -259,6 +260,9 @@ class ExtractResource:
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job: ``POST /api/v2/extract``.
@@ -285,6 +289,9 @@ class ExtractResource:
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one, e.g. to make a
                 create that is itself retried by your code at most one job.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -305,6 +312,9 @@ class ExtractResource:
             webhook_configuration_ids=webhook_configuration_ids,
             webhook_configurations=webhook_configurations,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -324,6 +334,9 @@ class ExtractResource:
         page_token: str | None = None,
         project_id: str | None = None,
         status: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedCursor[ExtractV2Job]:
         """List extraction jobs, newest first: ``GET /api/v2/extract``.
@@ -352,6 +365,9 @@ class ExtractResource:
             project_id: The project to read from.
             status: Only jobs in this status: ``CANCELLED``, ``COMPLETED``, ``FAILED``,
                 ``PENDING``, ``RUNNING`` or ``THROTTLED``.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
@@ -374,6 +390,9 @@ class ExtractResource:
                 page_token=page_token,
                 project_id=project_id,
                 status=status,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             ),
         )
@@ -384,6 +403,9 @@ class ExtractResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
@@ -395,6 +417,9 @@ class ExtractResource:
             job_id: The job's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -410,6 +435,9 @@ class ExtractResource:
             job_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -420,6 +448,9 @@ class ExtractResource:
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
@@ -432,6 +463,9 @@ class ExtractResource:
             force: Delete it even if it has not finished.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -448,6 +482,9 @@ class ExtractResource:
             force=force,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -463,6 +500,9 @@ class ExtractResource:
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> ExtractV2Job:
         """Poll a job until it finishes; the COMPLETED job.
 
@@ -484,6 +524,9 @@ class ExtractResource:
             verbose: Log a progress line at INFO every 10 polls.
             expand: Sections to include in the job: ``"configuration"``,
                 ``"extract_metadata"``, ``"usage"``.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll, beside the method's own.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
 
         Returns:
             The job, COMPLETED, with ``extract_result``.
@@ -506,6 +549,9 @@ class ExtractResource:
             backoff=backoff,
             verbose=verbose,
             expand=expand,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def run(
@@ -525,6 +571,9 @@ class ExtractResource:
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job and wait for it: ``create`` then ``wait_for_completion``.
@@ -547,6 +596,9 @@ class ExtractResource:
             verbose: Log a progress line at INFO every 10 polls.
             expand: Sections to include in the returned job.
             idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for the create and every poll.
+            extra_query: Query parameters for the create and every poll.
+            extra_body: Fields merged into the create's JSON body.
             timeout: Seconds for each attempt of the create.
 
         Returns:
@@ -574,6 +626,9 @@ class ExtractResource:
             verbose=verbose,
             expand=expand,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -819,6 +874,9 @@ class ExtractResourceWithRawResponse:
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractV2Job]:
         """Create an extraction job: ``POST /api/v2/extract``.
@@ -836,6 +894,9 @@ class ExtractResourceWithRawResponse:
                 webhook_configuration_ids=webhook_configuration_ids,
                 webhook_configurations=webhook_configurations,
                 idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -846,6 +907,9 @@ class ExtractResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractV2Job]:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
@@ -858,6 +922,9 @@ class ExtractResourceWithRawResponse:
                 job_id,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -869,6 +936,9 @@ class ExtractResourceWithRawResponse:
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[object]:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
@@ -882,6 +952,9 @@ class ExtractResourceWithRawResponse:
                 force=force,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -987,6 +1060,9 @@ class JobsResource:
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
@@ -1009,6 +1085,9 @@ class JobsResource:
                 may ignore it, depending on the organization's tier).
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -1028,6 +1107,9 @@ class JobsResource:
             priority=priority,
             webhook_configurations=webhook_configurations,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1035,12 +1117,18 @@ class JobsResource:
         self,
         job_id: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
 
         Args:
             job_id: The job's ID.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -1054,6 +1142,9 @@ class JobsResource:
         return self._client._runtime.call(
             self._client._async.extraction.jobs.get,
             job_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1061,12 +1152,18 @@ class JobsResource:
         self,
         *,
         extraction_agent_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> JobListResponse:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
 
         Args:
             extraction_agent_id: The agent whose jobs to list.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -1079,6 +1176,9 @@ class JobsResource:
         return self._client._runtime.call(
             self._client._async.extraction.jobs.list,
             extraction_agent_id=extraction_agent_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1091,6 +1191,9 @@ class JobsResource:
         timeout: float = DEFAULT_POLLING_TIMEOUT,
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> ExtractJob:
         """Poll a job until it finishes; the job once SUCCESS or PARTIAL_SUCCESS.
 
@@ -1105,6 +1208,9 @@ class JobsResource:
             timeout: Seconds the whole wait may take (two hours by default).
             backoff: ``"constant"``, ``"linear"`` (default) or ``"exponential"``.
             verbose: Log a progress line at INFO every 10 polls.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
 
         Returns:
             The finished job; its data is ``get_result(job_id)``.
@@ -1123,6 +1229,9 @@ class JobsResource:
             timeout=timeout,
             backoff=backoff,
             verbose=verbose,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def extract(
@@ -1141,6 +1250,9 @@ class JobsResource:
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> JobGetResultResponse:
         """Create a job, wait for it and return its result: ``create``,
         ``wait_for_completion`` and ``get_result`` in one call.
@@ -1161,6 +1273,9 @@ class JobsResource:
             backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
             verbose: Log a progress line at INFO every 10 polls.
             idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for every request of the call.
+            extra_query: Query parameters for every request of the call.
+            extra_body: Fields merged into the create's JSON body.
 
         Returns:
             The extracted data and its metadata.
@@ -1186,6 +1301,9 @@ class JobsResource:
             backoff=backoff,
             verbose=verbose,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
     def get_result(
@@ -1287,6 +1405,9 @@ class JobsResourceWithRawResponse:
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractJob]:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
@@ -1304,6 +1425,9 @@ class JobsResourceWithRawResponse:
                 priority=priority,
                 webhook_configurations=webhook_configurations,
                 idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -1312,6 +1436,9 @@ class JobsResourceWithRawResponse:
         self,
         job_id: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[ExtractJob]:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
@@ -1322,6 +1449,9 @@ class JobsResourceWithRawResponse:
             self._client._runtime.call(
                 self._client._async.extraction.jobs.with_raw_response.get,
                 job_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -1330,6 +1460,9 @@ class JobsResourceWithRawResponse:
         self,
         *,
         extraction_agent_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[JobListResponse]:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
@@ -1340,6 +1473,9 @@ class JobsResourceWithRawResponse:
             self._client._runtime.call(
                 self._client._async.extraction.jobs.with_raw_response.list,
                 extraction_agent_id=extraction_agent_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -1419,6 +1555,9 @@ class RunsResource:
         extraction_agent_id: str,
         limit: int | None = None,
         skip: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedExtractRuns[ExtractRun]:
         """List an agent's extraction runs: ``GET /api/v1/extraction/runs``.
@@ -1433,6 +1572,9 @@ class RunsResource:
             extraction_agent_id: The agent whose runs to list.
             limit: Runs per page.
             skip: Runs to skip before the first page.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
@@ -1445,6 +1587,9 @@ class RunsResource:
                 extraction_agent_id=extraction_agent_id,
                 limit=limit,
                 skip=skip,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             ),
         )
@@ -1455,6 +1600,9 @@ class RunsResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
@@ -1463,6 +1611,9 @@ class RunsResource:
             run_id: The run's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -1478,6 +1629,9 @@ class RunsResource:
             run_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -1656,6 +1810,9 @@ class RunsResourceWithRawResponse:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[object]:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
@@ -1668,6 +1825,9 @@ class RunsResourceWithRawResponse:
                 run_id,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )

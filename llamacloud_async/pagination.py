@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._request import Request
+from ._request import NO_EXTRAS, Extras, Request
 from ._response import parse
 from ._transport import Reply
 from ._types import TimeoutArg
@@ -52,7 +52,7 @@ S = TypeVar("S", bound="SyncPage[Any, Any]")
 class PageRequest(Generic[P]):
     """The first page's request, and how to send it again for any other page."""
 
-    __slots__ = ("_make", "_params", "_path", "_send", "_timeout")
+    __slots__ = ("_extras", "_make", "_params", "_path", "_send", "_timeout")
 
     def __init__(
         self,
@@ -61,17 +61,26 @@ class PageRequest(Generic[P]):
         params: Mapping[str, QueryValue],
         timeout: TimeoutArg,
         make: Callable[[PageRequest[P], Reply, dict[str, QueryValue]], P],
+        *,
+        extras: Extras = NO_EXTRAS,
     ) -> None:
         self._send = send
         self._path = path
         self._params = dict(params)
         self._timeout = timeout
         self._make = make
+        self._extras = extras
+        self._request(self._params)  # checks the extras before anything is sent
+
+    def _request(self, params: Mapping[str, QueryValue]) -> Request:
+        request = Request("GET", self._path + encode_query(params), self._timeout)
+        return request.with_extras(*self._extras)
 
     async def fetch(self, changes: Mapping[str, QueryValue]) -> P:
-        """The page whose parameters are the first page's with ``changes``."""
+        """The page whose parameters are the first page's with ``changes`` (and the
+        call's ``extra_headers`` and ``extra_query``, on every page)."""
         params = {**self._params, **changes}
-        reply = await self._send(Request("GET", self._path + encode_query(params), self._timeout))
+        reply = await self._send(self._request(params))
         return self._make(self, reply, params)
 
 

@@ -189,6 +189,17 @@ def test_unknown_fields_are_in_to_dict_model_dump_and_their_json() -> None:
     assert json.loads(run.model_dump_json())["brand_new_field"] == {"nested": [1, 2]}
 
 
+def test_unknown_fields_read_as_attributes_and_other_names_still_raise() -> None:
+    run = parsed(run_with_extras(), ExtractRun)
+
+    assert getattr(run, "brand_new_field") == {"nested": [1, 2]}  # noqa: B009 - unknown to type checkers
+    assert getattr(run.config, "future_option") is True  # noqa: B009
+    with pytest.raises(AttributeError, match="'ExtractRun' object has no attribute 'no_such_field'"):
+        getattr(run, "no_such_field")  # noqa: B009
+    with pytest.raises(AttributeError):
+        getattr(run, "_private")  # noqa: B009
+
+
 def test_a_model_without_unknown_fields_has_an_empty_model_extra() -> None:
     run = parsed(fixture_json("extraction_run.json"), ExtractRun)
     assert run.model_extra == {}

@@ -17,9 +17,6 @@ from llamacloud_async import AsyncLlamaCloud, LlamaCloud
 
 from .conftest import API_KEY
 
-ADDED_LATER = {"extra_headers", "extra_query", "extra_body"}
-"""Per-call overrides every method gets in one step of their own."""
-
 V2_METHODS = ("create", "list", "cancel", "delete", "get", "wait_for_completion", "run")
 V1_METHODS = {
     "jobs": ("create", "get", "list", "get_result", "wait_for_completion", "extract"),
@@ -31,7 +28,7 @@ def shape(method: Callable[..., Any]) -> dict[str, tuple[str, str]]:
     """Each parameter's kind, and its default when it is a polling number or strategy."""
     result: dict[str, tuple[str, str]] = {}
     for name, parameter in inspect.signature(method).parameters.items():
-        if name == "self" or name in ADDED_LATER:
+        if name == "self":
             continue
         polling = name in {"polling_interval", "max_interval", "backoff", "verbose", "polling_timeout"}
         default = repr(parameter.default) if polling else ""
@@ -98,7 +95,7 @@ def test_v1_methods_take_the_official_parameters() -> None:
         official = {
             n: (kind, default if n in {"polling_interval", "max_interval", "backoff", "verbose"} else "")
             for n, (kind, default) in parameters.items()
-            if n != "self" and n not in ADDED_LATER
+            if n != "self"
         }
         ours = shape(getattr(getattr(client.extraction, group), name))
         assert_covers(ours, official, where)

@@ -84,7 +84,7 @@ def raw_json_object(response: BaseAPIResponse[Any]) -> bytes:
 
     Raises:
         APIResponseValidationError: The body is empty, is not JSON, is not UTF-8, is
-            several values or is not an object.
+            several values, is not an object or is nested too deeply to check.
     """
     content = response.content
     try:
@@ -96,11 +96,13 @@ def raw_json_object(response: BaseAPIResponse[Any]) -> bytes:
         raise _invalid(response, problem) from None
     except UnicodeDecodeError as exc:
         raise _invalid(response, f"is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise _invalid(response, "is nested too deeply") from None
     body = content.strip()
     if not body.startswith(b"{"):
         raise _invalid(response, "is not a JSON object")
     if b"\n" in body or b"\r" in body:
-        body = msgspec.json.format(body, indent=0)
+        body = msgspec.json.format(body, indent=0)  # as deep as the check above passed
     return body
 
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterable, Callable, Coroutine, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from .._request import Request
+from .._request import NO_EXTRAS, Extras, Request
 from .._response import AsyncAPIResponse, decoded, parse
 from .._transport import Reply
 from .._types import Body, Headers, Query, TimeoutArg
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .._client import AsyncLlamaCloud
 
 T = TypeVar("T")
+
 P = ParamSpec("P")
 
 
@@ -43,27 +44,25 @@ class AsyncAPIResource:
         """``GET path`` (with its query string), decoded into ``model`` (or raw)."""
         request = Request("GET", path, timeout)
         if extra_headers or extra_query or extra_body:
-            if extra_body:
-                raise ValueError("extra_body cannot be sent: a GET request has no body")
-            request = request.with_extras(extra_headers, extra_query)
+            request = request.with_extras(extra_headers, extra_query, extra_body)
         return self._decoded(await self._send(request), model)
 
-    async def _read(self, path: str, model: type[T], timeout: TimeoutArg) -> T:
+    async def _read(self, path: str, model: type[T], timeout: TimeoutArg, extras: Extras = NO_EXTRAS) -> T:
         """``GET path`` decoded into ``model``, raw or not: for pages and polls."""
-        return parse(await self._send(Request("GET", path, timeout)), model)
+        return parse(await self._send(Request("GET", path, timeout).with_extras(*extras)), model)
 
     def _is_transient(self, error: BaseException) -> bool:
         """Whether the client's retry policy would try a read again after ``error``."""
         return self._requests.options.policy.is_retryable(error)
 
-    async def _post(self, path: str, model: type[T], timeout: TimeoutArg) -> T:
+    async def _post(self, path: str, model: type[T], timeout: TimeoutArg, extras: Extras = NO_EXTRAS) -> T:
         """``POST path`` without a body, for an action that is harmless to repeat (a
         cancel): retried like a ``GET``."""
-        return self._decoded(await self._send(Request("POST", path, timeout)), model)
+        return self._decoded(await self._send(Request("POST", path, timeout).with_extras(*extras)), model)
 
-    async def _delete(self, path: str, timeout: TimeoutArg) -> object:
+    async def _delete(self, path: str, timeout: TimeoutArg, extras: Extras = NO_EXTRAS) -> object:
         """``DELETE path``: the decoded JSON body, ``None`` for an empty one (or raw)."""
-        reply = await self._send(Request("DELETE", path, timeout))
+        reply = await self._send(Request("DELETE", path, timeout).with_extras(*extras))
         if self._raw or reply.content.strip():
             return self._decoded(reply, object)
         return None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from .._idempotency import create_once, create_request, key_for, server_time
 from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
-from .._request import Request
+from .._request import NO_EXTRAS, Extras, Request, checked_extras
 from .._response import parse
 from .._run_many import RunMany
 from .._transport import Reply
@@ -92,6 +92,9 @@ class AsyncExtractResource(AsyncAPIResource):
         webhook_configuration_ids: Sequence[str] | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job: ``POST /api/v2/extract``.
@@ -118,6 +121,9 @@ class AsyncExtractResource(AsyncAPIResource):
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one, e.g. to make a
                 create that is itself retried by your code at most one job.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -137,6 +143,7 @@ class AsyncExtractResource(AsyncAPIResource):
             webhook_configurations=webhook_configurations,
         )
         request = create_request("/api/v2/extract" + query, body, key_for(idempotency_key), timeout)
+        request = request.with_extras(extra_headers, extra_query, extra_body)
         started = time.monotonic()
 
         async def reconcile(error: Exception) -> ExtractV2Job | None:
@@ -148,6 +155,7 @@ class AsyncExtractResource(AsyncAPIResource):
                 organization_id=organization_id,
                 project_id=project_id,
                 timeout=timeout,
+                extra_headers=extra_headers,
             )
 
         outcome = await create_once(self._requests, request, reconcile)
@@ -155,7 +163,11 @@ class AsyncExtractResource(AsyncAPIResource):
             return self._decoded(outcome, ExtractV2Job)
         if self._raw:  # the reply of the create is lost: the found job's own, then
             return await self.get(
-                outcome.id, organization_id=organization_id, project_id=project_id, timeout=timeout
+                outcome.id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                timeout=timeout,
             )
         return outcome
 
@@ -169,6 +181,7 @@ class AsyncExtractResource(AsyncAPIResource):
         organization_id: str | None,
         project_id: str | None,
         timeout: TimeoutArg,
+        extra_headers: Headers | None,
     ) -> ExtractV2Job | None:
         """The oldest job with this input made since the call began (``time.monotonic()``
         was ``started``), if any.
@@ -186,7 +199,8 @@ class AsyncExtractResource(AsyncAPIResource):
             "page_size": RECONCILE_PAGE_SIZE,
             "project_id": project_id,
         }
-        reply = await self._send(Request("GET", "/api/v2/extract" + encode_query(params), timeout))
+        lookup = Request("GET", "/api/v2/extract" + encode_query(params), timeout)
+        reply = await self._send(lookup.with_extras(extra_headers, None))
         page = parse(reply, ExtractV2JobQueryResponse)
         now = server_time(reply.headers) or datetime.now(timezone.utc)
         since = now - timedelta(seconds=time.monotonic() - started) - RECONCILE_MARGIN
@@ -221,6 +235,9 @@ class AsyncExtractResource(AsyncAPIResource):
         page_token: str | None = None,
         project_id: str | None = None,
         status: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> AsyncPaginator[ExtractV2Job, AsyncPaginatedCursor[ExtractV2Job]]:
         """List extraction jobs, newest first: ``GET /api/v2/extract``.
@@ -249,6 +266,9 @@ class AsyncExtractResource(AsyncAPIResource):
             project_id: The project to read from.
             status: Only jobs in this status: ``CANCELLED``, ``COMPLETED``, ``FAILED``,
                 ``PENDING``, ``RUNNING`` or ``THROTTLED``.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
@@ -270,7 +290,14 @@ class AsyncExtractResource(AsyncAPIResource):
             "project_id": optional_text("project_id", project_id),
             "status": choice("status", status, LIST_STATUSES),
         }
-        request = PageRequest(self._send, "/api/v2/extract", params, timeout, cursor_page)
+        request = PageRequest(
+            self._send,
+            "/api/v2/extract",
+            params,
+            timeout,
+            cursor_page,
+            extras=(extra_headers, extra_query, extra_body),
+        )
         return cast(
             "AsyncPaginator[ExtractV2Job, AsyncPaginatedCursor[ExtractV2Job]]", AsyncPaginator(request)
         )
@@ -281,6 +308,9 @@ class AsyncExtractResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
@@ -292,6 +322,9 @@ class AsyncExtractResource(AsyncAPIResource):
             job_id: The job's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -307,6 +340,7 @@ class AsyncExtractResource(AsyncAPIResource):
             + query_string(organization_id=organization_id, project_id=project_id),
             ExtractV2Job,
             timeout,
+            (extra_headers, extra_query, extra_body),
         )
 
     async def delete(
@@ -316,6 +350,9 @@ class AsyncExtractResource(AsyncAPIResource):
         force: bool | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
@@ -328,6 +365,9 @@ class AsyncExtractResource(AsyncAPIResource):
             force: Delete it even if it has not finished.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -349,6 +389,7 @@ class AsyncExtractResource(AsyncAPIResource):
                 }
             ),
             timeout,
+            (extra_headers, extra_query, extra_body),
         )
 
     async def wait_for_completion(
@@ -363,6 +404,9 @@ class AsyncExtractResource(AsyncAPIResource):
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> ExtractV2Job:
         """Poll a job until it finishes; the COMPLETED job.
 
@@ -384,6 +428,9 @@ class AsyncExtractResource(AsyncAPIResource):
             verbose: Log a progress line at INFO every 10 polls.
             expand: Sections to include in the job: ``"configuration"``,
                 ``"extract_metadata"``, ``"usage"``.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll, beside the method's own.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
 
         Returns:
             The job, COMPLETED, with ``extract_result``.
@@ -404,6 +451,7 @@ class AsyncExtractResource(AsyncAPIResource):
             ),
             verbose=verbose,
             expand=expand,
+            extras=checked_extras((extra_headers, extra_query, extra_body)),
         )
 
     async def _wait(
@@ -416,6 +464,7 @@ class AsyncExtractResource(AsyncAPIResource):
         verbose: bool,
         expand: str | Sequence[str] | None,
         first_delay: float = 0.0,
+        extras: Extras = NO_EXTRAS,
     ) -> ExtractV2Job:
         path = (
             "/api/v2/extract/"
@@ -424,7 +473,7 @@ class AsyncExtractResource(AsyncAPIResource):
         )
 
         async def get() -> ExtractV2Job:
-            return await self._read(path, ExtractV2Job, NOT_GIVEN)
+            return await self._read(path, ExtractV2Job, NOT_GIVEN, extras)
 
         return await wait_for_job(
             get,
@@ -454,6 +503,9 @@ class AsyncExtractResource(AsyncAPIResource):
         verbose: bool = False,
         expand: str | Sequence[str] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractV2Job:
         """Create an extraction job and wait for it: ``create`` then ``wait_for_completion``.
@@ -476,6 +528,9 @@ class AsyncExtractResource(AsyncAPIResource):
             verbose: Log a progress line at INFO every 10 polls.
             expand: Sections to include in the returned job.
             idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for the create and every poll.
+            extra_query: Query parameters for the create and every poll.
+            extra_body: Fields merged into the create's JSON body.
             timeout: Seconds for each attempt of the create.
 
         Returns:
@@ -503,6 +558,9 @@ class AsyncExtractResource(AsyncAPIResource):
             webhook_configuration_ids=webhook_configuration_ids,
             webhook_configurations=webhook_configurations,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
         return await self._wait(
@@ -513,6 +571,7 @@ class AsyncExtractResource(AsyncAPIResource):
             verbose=verbose,
             expand=expand,
             first_delay=schedule.polling_interval,
+            extras=(extra_headers, extra_query, None),
         )
 
     def wait_many(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from .._errors import APIError
 from .._idempotency import create_once, create_request, key_for
 from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
+from .._request import NO_EXTRAS, Extras, checked_extras
 from .._transport import Reply
 from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import (
@@ -87,6 +88,9 @@ class AsyncJobsResource(AsyncAPIResource):
         priority: str | None = None,
         webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> ExtractJob:
         """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
@@ -109,6 +113,9 @@ class AsyncJobsResource(AsyncAPIResource):
                 may ignore it, depending on the organization's tier).
             webhook_configurations: Webhook endpoints to notify on status changes.
             idempotency_key: The key to send instead of a fresh one.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -139,10 +146,10 @@ class AsyncJobsResource(AsyncAPIResource):
             json_body(body),
             key_for(idempotency_key),
             timeout,
-        )
+        ).with_extras(extra_headers, extra_query, extra_body)
 
         async def reconcile(error: APIError) -> None:
-            jobs = await self._list(extraction_agent_id, timeout)
+            jobs = await self._list(extraction_agent_id, timeout, extra_headers)
             if any(job.file_id == file_id for job in jobs):
                 raise error
 
@@ -150,11 +157,22 @@ class AsyncJobsResource(AsyncAPIResource):
         assert isinstance(outcome, Reply)
         return self._decoded(outcome, ExtractJob)
 
-    async def get(self, job_id: str, *, timeout: TimeoutArg = NOT_GIVEN) -> ExtractJob:
+    async def get(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractJob:
         """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
 
         Args:
             job_id: The job's ID.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -166,14 +184,30 @@ class AsyncJobsResource(AsyncAPIResource):
             APIError: Any other failure (see the error hierarchy).
         """
         return await self._get(
-            "/api/v1/extraction/jobs/" + path_segment("job_id", job_id), ExtractJob, timeout
+            "/api/v1/extraction/jobs/" + path_segment("job_id", job_id),
+            ExtractJob,
+            timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
 
-    async def list(self, *, extraction_agent_id: str, timeout: TimeoutArg = NOT_GIVEN) -> JobListResponse:
+    async def list(
+        self,
+        *,
+        extraction_agent_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> JobListResponse:
         """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
 
         Args:
             extraction_agent_id: The agent whose jobs to list.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -186,11 +220,20 @@ class AsyncJobsResource(AsyncAPIResource):
         path = "/api/v1/extraction/jobs" + encode_query(
             {"extraction_agent_id": text("extraction_agent_id", extraction_agent_id)}
         )
-        return await self._get(path, JobListResponse, timeout)
+        return await self._get(
+            path,
+            JobListResponse,
+            timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
 
-    async def _list(self, extraction_agent_id: str, timeout: TimeoutArg) -> JobListResponse:
+    async def _list(
+        self, extraction_agent_id: str, timeout: TimeoutArg, extra_headers: Headers | None
+    ) -> JobListResponse:
         path = "/api/v1/extraction/jobs" + encode_query({"extraction_agent_id": extraction_agent_id})
-        return await self._read(path, JobListResponse, timeout)
+        return await self._read(path, JobListResponse, timeout, (extra_headers, None, None))
 
     async def wait_for_completion(
         self,
@@ -201,6 +244,9 @@ class AsyncJobsResource(AsyncAPIResource):
         timeout: float = DEFAULT_POLLING_TIMEOUT,
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> ExtractJob:
         """Poll a job until it finishes; the job once SUCCESS or PARTIAL_SUCCESS.
 
@@ -215,6 +261,9 @@ class AsyncJobsResource(AsyncAPIResource):
             timeout: Seconds the whole wait may take (two hours by default).
             backoff: ``"constant"``, ``"linear"`` (default) or ``"exponential"``.
             verbose: Log a progress line at INFO every 10 polls.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
 
         Returns:
             The finished job; its data is ``get_result(job_id)``.
@@ -228,15 +277,22 @@ class AsyncJobsResource(AsyncAPIResource):
         schedule = PollSchedule.checked(
             polling_interval=polling_interval, max_interval=max_interval, timeout=timeout, backoff=backoff
         )
-        return await self._wait(job_id, schedule, verbose=verbose)
+        extras = checked_extras((extra_headers, extra_query, extra_body))
+        return await self._wait(job_id, schedule, verbose=verbose, extras=extras)
 
     async def _wait(
-        self, job_id: str, schedule: PollSchedule, *, verbose: bool, first_delay: float = 0.0
+        self,
+        job_id: str,
+        schedule: PollSchedule,
+        *,
+        verbose: bool,
+        first_delay: float = 0.0,
+        extras: Extras = NO_EXTRAS,
     ) -> ExtractJob:
         path = "/api/v1/extraction/jobs/" + path_segment("job_id", job_id)
 
         async def get() -> ExtractJob:
-            return await self._read(path, ExtractJob, NOT_GIVEN)
+            return await self._read(path, ExtractJob, NOT_GIVEN, extras)
 
         return await wait_for_job(
             get,
@@ -265,6 +321,9 @@ class AsyncJobsResource(AsyncAPIResource):
         backoff: BackoffStrategy = "linear",
         verbose: bool = False,
         idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
     ) -> JobGetResultResponse:
         """Create a job, wait for it and return its result: ``create``,
         ``wait_for_completion`` and ``get_result`` in one call.
@@ -285,6 +344,9 @@ class AsyncJobsResource(AsyncAPIResource):
             backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
             verbose: Log a progress line at INFO every 10 polls.
             idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for every request of the call.
+            extra_query: Query parameters for every request of the call.
+            extra_body: Fields merged into the create's JSON body.
 
         Returns:
             The extracted data and its metadata.
@@ -307,9 +369,15 @@ class AsyncJobsResource(AsyncAPIResource):
             priority=priority,
             webhook_configurations=webhook_configurations,
             idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
-        await self._wait(job.id, schedule, verbose=verbose, first_delay=schedule.polling_interval)
-        return await self.get_result(job.id)
+        polls: Extras = (extra_headers, extra_query, None)
+        await self._wait(
+            job.id, schedule, verbose=verbose, first_delay=schedule.polling_interval, extras=polls
+        )
+        return await self.get_result(job.id, extra_headers=extra_headers, extra_query=extra_query)
 
     async def get_result(
         self,
@@ -415,6 +483,9 @@ class AsyncRunsResource(AsyncAPIResource):
         extraction_agent_id: str,
         limit: int | None = None,
         skip: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> AsyncPaginator[ExtractRun, AsyncPaginatedExtractRuns[ExtractRun]]:
         """List an agent's extraction runs: ``GET /api/v1/extraction/runs``.
@@ -429,6 +500,9 @@ class AsyncRunsResource(AsyncAPIResource):
             extraction_agent_id: The agent whose runs to list.
             limit: Runs per page.
             skip: Runs to skip before the first page.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
 
         Raises:
@@ -440,7 +514,14 @@ class AsyncRunsResource(AsyncAPIResource):
             "limit": positive_int("limit", limit),
             "skip": non_negative_int("skip", skip),
         }
-        request = PageRequest(self._send, "/api/v1/extraction/runs", params, timeout, runs_page)
+        request = PageRequest(
+            self._send,
+            "/api/v1/extraction/runs",
+            params,
+            timeout,
+            runs_page,
+            extras=(extra_headers, extra_query, extra_body),
+        )
         return cast(
             "AsyncPaginator[ExtractRun, AsyncPaginatedExtractRuns[ExtractRun]]", AsyncPaginator(request)
         )
@@ -451,6 +532,9 @@ class AsyncRunsResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> object:
         """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
@@ -459,6 +543,9 @@ class AsyncRunsResource(AsyncAPIResource):
             run_id: The run's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
             timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
 
         Returns:
@@ -474,6 +561,7 @@ class AsyncRunsResource(AsyncAPIResource):
             + path_segment("run_id", run_id)
             + query_string(organization_id=organization_id, project_id=project_id),
             timeout,
+            (extra_headers, extra_query, extra_body),
         )
 
     async def get(

@@ -10,7 +10,7 @@ first time they are asked for (``model_extra``, ``model_fields_set``, ``to_dict(
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Literal, NamedTuple, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
 
 import msgspec
 
@@ -89,6 +89,17 @@ class Model(msgspec.Struct, kw_only=True, omit_defaults=True, repr_omit_defaults
         """The model as a JSON string, unknown fields included (pydantic's
         ``model_dump_json``); the arguments are ``model_dump()``'s."""
         return _json(_dump(self, _Options("json", exclude_unset, exclude_defaults, exclude_none)), indent)
+
+    if not TYPE_CHECKING:  # type checkers keep flagging misspelt fields, as with pydantic
+
+        def __getattr__(self, name: str) -> Any:
+            """A field the server sent that this model does not declare, as the official
+            models answer it (``job.new_field``); ``AttributeError`` for any other name."""
+            if not name.startswith("_"):
+                extra = self.model_extra
+                if name in extra:
+                    return extra[name]
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def to_dict(
         self,
