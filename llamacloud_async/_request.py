@@ -83,6 +83,8 @@ class Request(msgspec.Struct, frozen=True, gc=False):
             headers = {**(headers or {}), **checked_extra_headers(extra_headers)}
         body = self.body
         if extra_body:
+            if body is not None and not isinstance(body, bytes):
+                raise ValueError("extra_body cannot be merged into a multipart upload")
             body = _merged_body(self.method, body, extra_body)
             if headers is None or "Content-Type" not in headers:
                 headers = {**(headers or {}), "Content-Type": "application/json"}
