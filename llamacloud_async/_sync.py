@@ -1966,6 +1966,9 @@ class FilesResource:
         organization_id: str | None = None,
         project_id: str | None = None,
         external_file_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileCreateResponse:
         """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
@@ -1986,6 +1989,9 @@ class FilesResource:
             project_id: The project to upload to.
             external_file_id: Your own ID for the file (e.g. its content hash), to find
                 it again with ``files.list(external_file_id=...)``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: More form fields, sent beside ``purpose`` (strings, numbers, bools).
             timeout: Seconds for each attempt, the whole upload included, overriding the
                 client's ``timeout``.
 
@@ -2006,6 +2012,9 @@ class FilesResource:
             organization_id=organization_id,
             project_id=project_id,
             external_file_id=external_file_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -2016,6 +2025,9 @@ class FilesResource:
         expand: Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileRetrieveResponse:
         """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
@@ -2025,6 +2037,9 @@ class FilesResource:
             expand: Fields to expand (e.g. ``["download_url"]``).
             organization_id: The organization to read from.
             project_id: The project to read from.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
 
         Raises:
@@ -2038,6 +2053,9 @@ class FilesResource:
             expand=expand,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -2047,6 +2065,9 @@ class FilesResource:
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> None:
         """Delete a file: ``DELETE /api/v1/beta/files/{file_id}``.
@@ -2055,6 +2076,9 @@ class FilesResource:
             file_id: The file's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields of a JSON body for this call only.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
 
         Raises:
@@ -2067,6 +2091,9 @@ class FilesResource:
             file_id,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -2077,6 +2104,9 @@ class FilesResource:
         expires_at_seconds: int | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> PresignedURL:
         """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
@@ -2086,6 +2116,9 @@ class FilesResource:
             expires_at_seconds: How long the URL stays valid, in seconds.
             organization_id: The organization to read from.
             project_id: The project to read from.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
 
         Raises:
@@ -2099,6 +2132,9 @@ class FilesResource:
             expires_at_seconds=expires_at_seconds,
             organization_id=organization_id,
             project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
 
@@ -2114,6 +2150,9 @@ class FilesResource:
         page_size: int | None = None,
         page_token: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> SyncPaginatedCursor[FileListResponse]:
         """List files: ``GET /api/v1/beta/files``.
@@ -2134,6 +2173,9 @@ class FilesResource:
             page_size: Files per page (the server's default is 50, its maximum 1000).
             page_token: Start at this page (a ``next_page_token``).
             project_id: The project to read from.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
 
         Raises:
@@ -2152,6 +2194,9 @@ class FilesResource:
                 page_size=page_size,
                 page_token=page_token,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             ),
         )
@@ -2171,6 +2216,9 @@ class FilesResourceWithRawResponse:
         organization_id: str | None = None,
         project_id: str | None = None,
         external_file_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[FileCreateResponse]:
         """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
@@ -2185,6 +2233,9 @@ class FilesResourceWithRawResponse:
                 organization_id=organization_id,
                 project_id=project_id,
                 external_file_id=external_file_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -2196,6 +2247,9 @@ class FilesResourceWithRawResponse:
         expand: Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[FileRetrieveResponse]:
         """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
@@ -2209,6 +2263,9 @@ class FilesResourceWithRawResponse:
                 expand=expand,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )
@@ -2220,6 +2277,9 @@ class FilesResourceWithRawResponse:
         expires_at_seconds: int | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> APIResponse[PresignedURL]:
         """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
@@ -2233,6 +2293,9 @@ class FilesResourceWithRawResponse:
                 expires_at_seconds=expires_at_seconds,
                 organization_id=organization_id,
                 project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
             )
         )

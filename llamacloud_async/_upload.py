@@ -206,3 +206,18 @@ def _content_source(content: object, name: str | None) -> FileSource:
     own_name = getattr(stream, "name", None)
     default = Path(own_name).name if isinstance(own_name, str) and own_name else DEFAULT_FILE_NAME
     return FileSource(name or default, "", end - start, stream=stream, start=start)
+
+
+def form_fields(extra_body: Mapping[str, object] | None) -> list[tuple[str, str]]:
+    """A call's ``extra_body`` as more text fields of the form (``True`` as ``true``)."""
+    fields: list[tuple[str, str]] = []
+    for name, value in (extra_body or {}).items():
+        if value is True or value is False:
+            fields.append((name, "true" if value else "false"))
+        elif isinstance(value, (str, int, float)):
+            fields.append((name, str(value)))
+        else:
+            raise TypeError(
+                f"extra_body[{name!r}] must be a str, number or bool in a form, not {type(value).__name__}"
+            )
+    return fields

@@ -119,6 +119,27 @@ async def test_retrieve_content_and_delete(fake: FakeLlamaCloud) -> None:
     ]
 
 
+async def test_every_files_call_takes_extra_headers_and_extra_query(fake: FakeLlamaCloud) -> None:
+    extras = {"extra_headers": {"X-Trace": "files"}, "extra_query": {"tag": "t"}}
+    async with client_for(fake) as client:
+        created = await client.files.create(
+            file=("a.txt", b"alpha"), purpose="extract", extra_body={"note": "from-a-test"}, **extras
+        )
+        await client.files.retrieve(created.id, **extras)
+        await client.files.content(created.id, **extras)
+        assert [f.id async for f in client.files.list(**extras)] == [created.id]
+        await client.files.delete(created.id, **extras)
+    assert len(fake.requests) == 5
+    assert all(r.headers["X-Trace"] == "files" and ("tag", "t") in r.query for r in fake.requests)
+
+
+async def test_extra_body_of_an_upload_must_be_form_values(fake: FakeLlamaCloud) -> None:
+    async with client_for(fake) as client:
+        with pytest.raises(TypeError, match=r"extra_body\['meta'\] must be a str, number or bool"):
+            await client.files.create(file=b"alpha", purpose="extract", extra_body={"meta": {"a": 1}})
+    assert fake.requests == []
+
+
 def test_sync_client_uploads(tmp_path: Path) -> None:
     document = tmp_path / "doc.txt"
     document.write_bytes(b"sync document")

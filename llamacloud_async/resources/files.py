@@ -9,7 +9,7 @@ from typing import Any, cast
 from .._request import Request
 from .._response import parse
 from .._transport import Reply
-from .._types import NOT_GIVEN, FileTypes, TimeoutArg
+from .._types import NOT_GIVEN, Body, FileTypes, Headers, Query, TimeoutArg
 from .._validation import (
     QueryValue,
     choice,
@@ -54,6 +54,9 @@ class AsyncFilesResource(AsyncAPIResource):
         organization_id: str | None = None,
         project_id: str | None = None,
         external_file_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileCreateResponse:
         """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
@@ -74,6 +77,9 @@ class AsyncFilesResource(AsyncAPIResource):
             project_id: The project to upload to.
             external_file_id: Your own ID for the file (e.g. its content hash), to find
                 it again with ``files.list(external_file_id=...)``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: More form fields, sent beside ``purpose`` (strings, numbers, bools).
             timeout: Seconds for each attempt, the whole upload included, overriding the
                 client's ``timeout``.
 
@@ -87,16 +93,18 @@ class AsyncFilesResource(AsyncAPIResource):
             ValueError: The file is empty, or ``purpose`` is unknown.
             APIError: The upload failed (see the error hierarchy).
         """
-        from .._upload import Upload, file_source  # aiohttp's multipart, only for uploads
+        from .._upload import Upload, file_source, form_fields  # aiohttp's multipart, only for uploads
 
         if purpose not in PURPOSES:
             raise ValueError(f"unknown purpose {purpose!r}; allowed: {', '.join(PURPOSES)}")
         fields = [("purpose", purpose)]
         if external_file_id is not None:
             fields.append(("external_file_id", text("external_file_id", external_file_id)))
+        fields.extend(form_fields(extra_body))
         upload = Upload(tuple(fields), "file", file_source(file))
         path = _FILES + encode_query(_scope(organization_id, project_id))
-        reply = await self._send(Request("POST", path, timeout, body=upload, idempotent=False))
+        request = Request("POST", path, timeout, body=upload, idempotent=False)
+        reply = await self._send(request.with_extras(extra_headers, extra_query))
         return self._decoded(reply, FileCreateResponse)
 
     async def retrieve(
@@ -106,6 +114,9 @@ class AsyncFilesResource(AsyncAPIResource):
         expand: Sequence[str] | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> FileRetrieveResponse:
         """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
@@ -115,6 +126,9 @@ class AsyncFilesResource(AsyncAPIResource):
             expand: Fields to expand (e.g. ``["download_url"]``).
             organization_id: The organization to read from.
             project_id: The project to read from.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
 
         Raises:
@@ -123,7 +137,14 @@ class AsyncFilesResource(AsyncAPIResource):
             APIError: Any other failure (see the error hierarchy).
         """
         params = {**_scope(organization_id, project_id), "expand": _texts("expand", expand)}
-        return await self._get(_file_path(file_id) + encode_query(params), FileRetrieveResponse, timeout)
+        return await self._get(
+            _file_path(file_id) + encode_query(params),
+            FileRetrieveResponse,
+            timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
 
     async def delete(
         self,
@@ -131,6 +152,9 @@ class AsyncFilesResource(AsyncAPIResource):
         *,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> None:
         """Delete a file: ``DELETE /api/v1/beta/files/{file_id}``.
@@ -139,6 +163,9 @@ class AsyncFilesResource(AsyncAPIResource):
             file_id: The file's ID.
             organization_id: The organization it belongs to.
             project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields of a JSON body for this call only.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
 
         Raises:
@@ -147,7 +174,8 @@ class AsyncFilesResource(AsyncAPIResource):
             APIError: Any other failure (see the error hierarchy).
         """
         path = _file_path(file_id) + encode_query(_scope(organization_id, project_id))
-        await self._send(Request("DELETE", path, timeout, headers={"Accept": "*/*"}))
+        request = Request("DELETE", path, timeout, headers={"Accept": "*/*"})
+        await self._send(request.with_extras(extra_headers, extra_query, extra_body))
 
     async def content(
         self,
@@ -156,6 +184,9 @@ class AsyncFilesResource(AsyncAPIResource):
         expires_at_seconds: int | None = None,
         organization_id: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> PresignedURL:
         """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
@@ -165,6 +196,9 @@ class AsyncFilesResource(AsyncAPIResource):
             expires_at_seconds: How long the URL stays valid, in seconds.
             organization_id: The organization to read from.
             project_id: The project to read from.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each attempt, overriding the client's ``timeout``.
 
         Raises:
@@ -176,7 +210,14 @@ class AsyncFilesResource(AsyncAPIResource):
             **_scope(organization_id, project_id),
             "expires_at_seconds": positive_int("expires_at_seconds", expires_at_seconds),
         }
-        return await self._get(_file_path(file_id) + "/content" + encode_query(params), PresignedURL, timeout)
+        return await self._get(
+            _file_path(file_id) + "/content" + encode_query(params),
+            PresignedURL,
+            timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
 
     def list(
         self,
@@ -190,6 +231,9 @@ class AsyncFilesResource(AsyncAPIResource):
         page_size: int | None = None,
         page_token: str | None = None,
         project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> AsyncPaginator[FileListResponse, AsyncPaginatedCursor[FileListResponse]]:
         """List files: ``GET /api/v1/beta/files``.
@@ -210,6 +254,9 @@ class AsyncFilesResource(AsyncAPIResource):
             page_size: Files per page (the server's default is 50, its maximum 1000).
             page_token: Start at this page (a ``next_page_token``).
             project_id: The project to read from.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
             timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
 
         Raises:
@@ -226,7 +273,8 @@ class AsyncFilesResource(AsyncAPIResource):
             "page_token": optional_text("page_token", page_token),
             **_scope(organization_id, project_id),
         }
-        request = PageRequest(self._send, _FILES, params, timeout, _files_page)
+        extras = (extra_headers, extra_query, extra_body)
+        request = PageRequest(self._send, _FILES, params, timeout, _files_page, extras=extras)
         return cast(
             "AsyncPaginator[FileListResponse, AsyncPaginatedCursor[FileListResponse]]",
             AsyncPaginator(request),
