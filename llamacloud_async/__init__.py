@@ -23,16 +23,21 @@ from ._errors import (
     LlamaCloudError,
     NotFoundError,
     PermissionDeniedError,
+    PollingError,
+    PollingTimeoutError,
+    ProxyAuthenticationError,
     RateLimitError,
     RedirectError,
     UnprocessableEntityError,
 )
 from ._logs import setup_logging as _setup_logging
-from ._response import RawResponse
+from ._response import APIResponse, AsyncAPIResponse, BaseAPIResponse
 from ._sync import LlamaCloud
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._validation import EXPAND_VALUES
 from ._version import __version__
+from ._watch import AsyncJobWatcher
+from .types import Model
 
 not_given = NOT_GIVEN
 """The official SDK's spelling of ``NOT_GIVEN``."""
@@ -40,6 +45,9 @@ Client = LlamaCloud
 """The official SDK's alias of ``LlamaCloud``."""
 AsyncClient = AsyncLlamaCloud
 """The official SDK's alias of ``AsyncLlamaCloud``."""
+BaseModel = Model
+"""The base of every response model, under the official SDK's name: subclass it to
+decode a raw response into your own shape, ``await raw.parse(to=MyModel)``."""
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -50,13 +58,18 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncJobWatcher",
     "AsyncLlamaCloud",
     "AuthenticationError",
     "BadRequestError",
+    "BaseAPIResponse",
+    "BaseModel",
     "Client",
     "ClientClosedError",
     "ConflictError",
@@ -68,8 +81,10 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
+    "PollingError",
+    "PollingTimeoutError",
+    "ProxyAuthenticationError",
     "RateLimitError",
-    "RawResponse",
     "RedirectError",
     "Timeout",
     "UnprocessableEntityError",

@@ -266,7 +266,7 @@ class Engine(Generic[T]):
                     return None
                 options = self._requests.options
                 again = verdict == Health.AGAIN  # back-pressure: not counted against the budget
-                request = error.request if isinstance(error, APIError) else None
+                request = error.sent if isinstance(error, APIError) else None
                 if not isinstance(error, APIError) or request is None:
                     return BulkResult(index, id_, None, error)
                 if not (

@@ -27,6 +27,7 @@ from ._retry import RetryCounter, log_retry
 from ._types import NOT_GIVEN, NotGiven, Query, Timeout
 from .resources.extract import AsyncExtractResource
 from .resources.extraction import AsyncExtractionResource
+from .resources.files import AsyncFilesResource
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -58,8 +59,9 @@ class AsyncLlamaCloud:
         timeout: Seconds one attempt may take (connect, headers and body together), or a
             ``Timeout`` (or ``httpx.Timeout``) with seconds per phase; ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
-            429, 500, 502, 503, 504). Two, as in the official SDK: enough to ride out a
-            blip without hiding an outage.
+            429, 500, 502, 503, 504). Two, as in llama-cloud 1.6 and the 2.19 README
+            (the 2.19 code retries 5 times): enough to ride out a blip without hiding
+            an outage.
         max_retry_after: The longest server retry hint honoured, in seconds; a longer
             one raises at once instead of waiting.
         retry_backoff: Seconds before the first retry when the server gave no hint;
@@ -215,6 +217,11 @@ class AsyncLlamaCloud:
     def extraction(self) -> AsyncExtractionResource:
         """The v1 extraction API: ``client.extraction.jobs`` and ``client.extraction.runs``."""
         return AsyncExtractionResource(self)
+
+    @cached_property
+    def files(self) -> AsyncFilesResource:
+        """Uploaded files: ``client.files.create(file=path, purpose="extract")``."""
+        return AsyncFilesResource(self)
 
     async def close(self) -> None:
         """Close the HTTP session. The client cannot be used afterwards."""

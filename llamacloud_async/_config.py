@@ -14,7 +14,8 @@ option is readable on the client::
     retry_backoff       0.5                       first backoff without a hint
     retry_on_conflict   False                     also retry 409
     total_timeout       None                      seconds for a call, all attempts
-    default_headers     None                      headers sent with every request
+    default_headers     None                      headers sent with every request, over
+                                                  those of $LLAMA_CLOUD_CUSTOM_HEADERS
     default_query       None                      query parameters sent with every request
     max_response_size   64 MiB                    the largest body accepted
     max_connections     100                       connections kept open at once
@@ -26,6 +27,9 @@ Any option can be given to ``with_options(...)``. Each can be assigned on a clie
 (``client.max_retries = 5``) and applies to its next request, except the ones that shape
 the HTTP session (``api_key``, ``default_headers``, ``max_connections``, ``proxy``,
 ``verify``): assigning one of those raises ``AttributeError`` naming ``with_options``.
+
+``LLAMA_CLOUD_CUSTOM_HEADERS`` holds one ``Name: value`` per line; those headers come
+first, and ``default_headers`` passed to the constructor win over them.
 
 ``base_url=None`` (the default) reads ``LLAMA_CLOUD_BASE_URL``, which counts as unset when
 empty; an explicit empty ``base_url`` is a ``ValueError``, not production.
@@ -45,6 +49,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._errors import LlamaCloudError
+from ._network import proxy_url_problem, ssl_setting
 from ._retry import RetryPolicy
 from ._types import Timeout, checked_timeout
 from ._validation import extra_query_string
@@ -104,6 +109,9 @@ class ClientOptions:
         url = base_url
         if url is None:
             url = os.environ.get("LLAMA_CLOUD_BASE_URL", "").strip() or DEFAULT_BASE_URL
+        from_environment = _environment_headers()
+        if from_environment:
+            options["default_headers"] = {**from_environment, **(options.get("default_headers") or {})}
         return cls(api_key=_checked_api_key(key), base_url=_checked_base_url(url), **options)
 
     def __post_init__(self) -> None:
@@ -243,22 +251,37 @@ def _checked_count(name: str, value: object) -> int:
     return value
 
 
+def _environment_headers() -> dict[str, str]:
+    """``LLAMA_CLOUD_CUSTOM_HEADERS``: one ``Name: value`` per line, as the official SDK
+    reads it (lines without a colon are skipped)."""
+    headers: dict[str, str] = {}
+    for line in os.environ.get("LLAMA_CLOUD_CUSTOM_HEADERS", "").split("\n"):
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip()] = value.strip()
+    return headers
+
+
 def _checked_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """`headers` with names folded case-insensitively: of `X-Trace` and `x-trace`
+    the last given wins, so no header is sent twice."""
     if headers is None:
         return None
-    return dict(headers)
+    folded: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+    for name, value in headers.items():
+        previous = spelling.get(name.lower())
+        if previous is not None:
+            del folded[previous]
+        spelling[name.lower()] = name
+        folded[name] = value
+    return folded
 
 
 def _checked_proxy(proxy: object) -> str | None:
     if proxy is None:
         return None
-    url: URL | None = None
-    if isinstance(proxy, str):
-        try:
-            url = URL(proxy)
-        except ValueError:
-            url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
+    if not isinstance(proxy, str) or proxy_url_problem(proxy) is not None:
         shown = repr(proxy) if not isinstance(proxy, str) or "@" not in proxy else "a URL with credentials"
         raise ValueError(f"proxy must be an absolute http:// or https:// URL, got {shown}")
     return str(proxy)
@@ -273,6 +296,8 @@ def _checked_verify(verify: object) -> Verify:
                 InsecureTLSWarning,
                 stacklevel=6,
             )
+        elif os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
+            ssl_setting(True)  # a stale variable fails here, naming itself, not at a request
         return verify
     if isinstance(verify, ssl.SSLContext):
         return verify
@@ -280,6 +305,7 @@ def _checked_verify(verify: object) -> Verify:
         path = os.fspath(cast("str | os.PathLike[str]", verify))
         if not os.path.exists(path):
             raise ValueError(f"verify: no CA bundle file or directory at {path!r}")
+        ssl_setting(path)  # loaded once now (and cached): not a bundle is a ValueError
         return path
     raise TypeError(
         f"verify must be True, False, a CA bundle path or an ssl.SSLContext, got {type(verify).__name__}"

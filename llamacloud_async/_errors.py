@@ -4,6 +4,8 @@ All of them derive from `LlamaCloudError`::
 
     LlamaCloudError                  also raised when no API key is configured
     ├── ClientClosedError            the client was closed (also a RuntimeError)
+    ├── PollingError                 a waited-for job ended FAILED, CANCELLED or ERROR (`e.job`)
+    ├── PollingTimeoutError          a wait ran past its deadline (also a TimeoutError)
     └── APIError                     a request failed
         ├── APIStatusError               the server answered with an error status
         │   ├── BadRequestError              400
@@ -16,23 +18,26 @@ All of them derive from `LlamaCloudError`::
         │   └── InternalServerError          500 and above
         ├── APIConnectionError           no usable response: refused, reset, DNS, TLS
         │   ├── APITimeoutError              an attempt ran past its deadline
+        │   ├── ProxyAuthenticationError     the proxy refused the client (407 to CONNECT)
         │   └── RedirectError                redirected to another origin, or too often
         └── APIResponseValidationError   a 2xx response whose body is not the documented shape
 
 Messages carry the method, URL, status, request id and a short excerpt of the response
 body, escaped and bounded (`str(e)` stays under about 500 characters); never the API
 key or any request header. The full response is on the error: `e.body` (the decoded
-JSON, or the text), `e.response` (status, headers, bytes as received).
+JSON, or the text), `e.response` (status, headers, bytes as received, and its request),
+`e.request` (method, URL and body of the request).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from ._http import HTTPRequest, Response
 from ._safetext import MESSAGE_CHARS, NO_SECRETS, Redactor, clean, excerpt, shorten
 
 if TYPE_CHECKING:
@@ -48,10 +53,14 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "HTTPRequest",
     "InternalServerError",
     "LlamaCloudError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PollingError",
+    "PollingTimeoutError",
+    "ProxyAuthenticationError",
     "RateLimitError",
     "RedirectError",
     "Response",
@@ -72,6 +81,42 @@ class ClientClosedError(LlamaCloudError, RuntimeError):
     """The client (or a view of it) was closed; make a new one."""
 
 
+class PollingError(LlamaCloudError):
+    """A job being waited for reached a terminal state other than success.
+
+    `job` is the job as last read (its `status` and error text included); `job_id` and
+    `status` repeat what the message says.
+    """
+
+    job: Any
+    job_id: str
+    status: str
+
+    def __init__(self, message: str, *, job: Any, job_id: str, status: str) -> None:
+        super().__init__(shorten(clean(message), MESSAGE_CHARS))
+        self.job = job
+        self.job_id = job_id
+        self.status = status
+
+
+class PollingTimeoutError(LlamaCloudError, TimeoutError):
+    """A wait ran past its `timeout` before the job (or every job) finished.
+
+    `job` is the job as last read, or `None` if no poll succeeded; `pending` holds the
+    IDs still unfinished (one for a single wait).
+    """
+
+    job: Any
+    pending: list[str]
+    timeout: float
+
+    def __init__(self, message: str, *, job: Any, pending: list[str], timeout: float) -> None:
+        super().__init__(shorten(clean(message), MESSAGE_CHARS))
+        self.job = job
+        self.pending = pending
+        self.timeout = timeout
+
+
 class APIError(LlamaCloudError):
     """A request failed."""
 
@@ -79,8 +124,9 @@ class APIError(LlamaCloudError):
     method: str
     url: str
     attempts: int
-    request: Request | None
-    """The request that failed (`None` for an error made outside a request)."""
+    sent: Request | None
+    """The request value that failed, as the retry machinery sees it (`None` for an
+    error made outside a request)."""
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         message = shorten(clean(message), MESSAGE_CHARS)
@@ -89,38 +135,23 @@ class APIError(LlamaCloudError):
         self.method = method
         self.url = url
         self.attempts = 1
-        self.request = None
+        self.sent = None
+
+    @property
+    def request(self) -> HTTPRequest:
+        """The request that failed: `e.request.method`, `e.request.url`, its body."""
+        sent = self.sent
+        return HTTPRequest(self.method, self.url, sent.body if sent is not None else None)
+
+    @property
+    def body(self) -> object | None:
+        """The response body (decoded JSON, else text); `None` when no response arrived."""
+        return None
 
     def __str__(self) -> str:
         if self.attempts > 1:
             return f"{self.message} (after {self.attempts} attempts)"
         return self.message
-
-
-class Response:
-    """The HTTP response an error is about: status, headers and body as received."""
-
-    __slots__ = ("content", "headers", "status_code", "url")
-
-    def __init__(self, status_code: int, headers: Mapping[str, str], content: bytes, url: str) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.content = content
-        """The body exactly as received (after content decoding), unredacted."""
-        self.url = url
-
-    @property
-    def text(self) -> str:
-        """The body decoded as UTF-8."""
-        return self.content.decode("utf-8", errors="replace")
-
-    @property
-    def request_id(self) -> str | None:
-        """The server's request id (`x-request-id`, or `request-id`), when it sent one."""
-        return self.headers.get("x-request-id") or self.headers.get("request-id")
-
-    def __repr__(self) -> str:
-        return f"<Response [{self.status_code}] {shorten(clean(self.url), 200)}>"
 
 
 _UNDECODED = object()
@@ -132,7 +163,6 @@ class _ResponseError(APIError):
     status_code: int
     request_id: str | None
     headers: Mapping[str, str]
-    response: Response
     body_excerpt: str
     """A short single-line excerpt of the body: what the message shows."""
 
@@ -150,13 +180,22 @@ class _ResponseError(APIError):
     ) -> None:
         super().__init__(message, method=method, url=url)
         received: Mapping[str, str] = headers if headers is not None else {}
-        self.response = Response(status_code, received, body, url)
+        self._response = Response(status_code, received, body, url)
         self.status_code = status_code
         self.request_id = redactor.text(request_id) if request_id else request_id
         self.headers = _redacted_headers(received, redactor)
         self._content = redactor.bytes(body)
         self._decoded: object = _UNDECODED
         self.body_excerpt = excerpt(self._content)
+
+    @property
+    def response(self) -> Response:
+        """The response as received: `status_code`, `headers`, `content`, `text`, `json()`,
+        and its `request`."""
+        response = self._response
+        if response.request is None:
+            response.request = self.request
+        return response
 
     @property
     def body(self) -> object:
@@ -247,6 +286,11 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """An attempt ran past its deadline (connect, headers and body together)."""
+
+
+class ProxyAuthenticationError(APIConnectionError):
+    """The proxy answered `407 Proxy Authentication Required` to the tunnel: it wants
+    credentials, or refused the ones in the proxy URL. Not retried: a configuration error."""
 
 
 class RedirectError(APIConnectionError):

@@ -4,11 +4,15 @@ Both follow the environment unless the client was told otherwise, read when a
 connection pool opens (the first request on each event loop), not per request::
 
     setting    option                  environment (when the option is not given)
-    proxy      proxy="http://p:3128"   HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY hosts
+    proxy      proxy="http://p:3128"   HTTPS_PROXY / HTTP_PROXY (else ALL_PROXY), minus
+                                       NO_PROXY hosts; an unusable one is ignored, logged
     trust      verify=True (default)   SSL_CERT_FILE / SSL_CERT_DIR, else the system store
                verify="ca.pem"         that bundle (a file) or directory of certificates
                verify=ssl_context      that context, as is
                verify=False            nothing: certificates are not checked
+
+A CA bundle (`verify=` or `SSL_CERT_FILE`) is also loaded when the client is made, so a
+stale one is a `ValueError` naming it at construction.
 
 aiohttp's own `trust_env` is not used: it looks the environment (and `~/.netrc`, whose
 credentials would collide with the API key's `Authorization`) up again on every request
@@ -31,7 +35,7 @@ from yarl import URL
 if TYPE_CHECKING:
     from ._config import Verify
 
-__all__ = ["ProxyRoutes", "proxy_routes", "ssl_setting"]
+__all__ = ["ProxyRoutes", "proxy_routes", "proxy_url_problem", "ssl_setting"]
 
 log = logging.getLogger("llamacloud_async")
 
@@ -41,15 +45,38 @@ _bypassed: Callable[[str, dict[str, str]], bool] = urllib.request.proxy_bypass_e
 
 
 def ssl_setting(verify: Verify) -> ssl.SSLContext | bool:
-    """What the connection pool checks servers' certificates with (`False`: nothing)."""
+    """What the connection pool checks servers' certificates with (`False`: nothing).
+
+    A bundle that cannot be loaded raises `ValueError` naming its path and where it came
+    from (`verify=`, or the variable), never a bare `FileNotFoundError` or `ssl.SSLError`.
+    """
     if verify is False:
         return False
     if isinstance(verify, ssl.SSLContext):
         return verify
     if verify is True:
-        return _context(os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
+        cafile = os.environ.get("SSL_CERT_FILE") or None
+        capath = os.environ.get("SSL_CERT_DIR") or None
+        return _loaded(cafile, capath, "$SSL_CERT_FILE" if cafile else "$SSL_CERT_DIR")
     path = os.fspath(verify)
-    return _context(None, path) if os.path.isdir(path) else _context(path, None)
+    if os.path.isdir(path):
+        return _loaded(None, path, "verify")
+    return _loaded(path, None, "verify")
+
+
+def _loaded(cafile: str | None, capath: str | None, source: str) -> ssl.SSLContext:
+    """`_context(cafile, capath)`, or a `ValueError` naming `source` and the path."""
+    try:
+        return _context(cafile, capath)
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+        path = cafile if source != "$SSL_CERT_DIR" else capath
+        if isinstance(exc, ssl.SSLError):
+            reason = str(exc.reason or exc)
+        elif isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        else:
+            reason = str(exc)
+        raise ValueError(f"{source}: cannot load a CA bundle from {path!r} ({reason})") from None
 
 
 @functools.lru_cache(maxsize=8)
@@ -110,20 +137,56 @@ class ProxyRoutes:
 
 def proxy_routes(explicit: str | None) -> ProxyRoutes | None:
     """The routes for a new connection pool: every request through `explicit` when given,
-    else as the environment says; `None` when no request goes through a proxy."""
+    else as the environment says; `None` when no request goes through a proxy.
+
+    A proxy variable that is not a usable proxy URL (malformed, no host, a bad port, a
+    SOCKS scheme) is ignored with a warning in the log naming the variable, never its
+    value (which may hold credentials): requests of that scheme go direct.
+    """
     if explicit is not None:
         proxy = Proxy(explicit)
         return ProxyRoutes({"http": proxy, "https": proxy}, None)
     environment = urllib.request.getproxies_environment()
+    from_variable: dict[str, Proxy | None] = {}
     by_scheme: dict[str, Proxy] = {}
     for scheme in ("http", "https"):
-        raw = environment.get(scheme)
-        if not raw:
-            continue
-        if "://" not in raw:
-            raw = f"http://{raw}"  # curl's reading of HTTP_PROXY=host:port
-        if URL(raw).scheme not in ("http", "https"):
-            log.warning("ignoring the %s proxy from the environment: only http(s) proxies work", scheme)
-            continue
-        by_scheme[scheme] = Proxy(raw)
+        key = scheme if environment.get(scheme) else "all"  # ALL_PROXY: any scheme without its own
+        if key not in from_variable:
+            from_variable[key] = _environment_proxy(key, environment.get(key))
+        proxy = from_variable[key]
+        if proxy is not None:
+            by_scheme[scheme] = proxy
     return ProxyRoutes(by_scheme, environment) if by_scheme else None
+
+
+def _environment_proxy(key: str, raw: str | None) -> Proxy | None:
+    """The proxy a variable names; `None` when empty, or unusable (logged)."""
+    if not raw:
+        return None
+    if "://" not in raw:
+        raw = f"http://{raw}"  # curl's reading of HTTP_PROXY=host:port
+    problem = proxy_url_problem(raw)
+    if problem is not None:
+        log.warning("ignoring %s from the environment: %s", _variable(key), problem)
+        return None
+    return Proxy(raw)
+
+
+def proxy_url_problem(raw: str) -> str | None:
+    """What makes `raw` unusable as a proxy URL, without quoting it; `None` when usable."""
+    try:
+        url = URL(raw)
+        host, _ = url.host, url.port  # yarl checks the port only when it is read
+    except (ValueError, TypeError):
+        return "it is not a valid URL"
+    if url.scheme not in ("http", "https"):
+        return "only http:// and https:// proxies work"
+    if not host or not host.strip():
+        return "it has no host"
+    return None
+
+
+def _variable(key: str) -> str:
+    """The variable `urllib` read for `key` (`https` -> `https_proxy` or `HTTPS_PROXY`)."""
+    lower = f"{key}_proxy"
+    return lower if os.environ.get(lower) else lower.upper()

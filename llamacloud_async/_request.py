@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import msgspec
 from yarl import URL
@@ -35,6 +35,8 @@ from ._validation import checked_extra_headers, extra_query_string
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
+    from ._upload import Upload
+
 log = logging.getLogger("llamacloud_async")
 
 
@@ -48,8 +50,8 @@ class Request(msgspec.Struct, frozen=True, gc=False):
     """Seconds (or a ``Timeout``) for each attempt; ``NOT_GIVEN`` for the client's ``timeout``."""
     headers: Mapping[str, str] | None = None
     """Headers of this call, on top of the client's."""
-    body: bytes | None = None
-    """The JSON body, already encoded."""
+    body: bytes | Upload | None = None
+    """The JSON body, already encoded, or an ``Upload`` streamed anew by each attempt."""
     idempotent: bool = True
     """Whether sending it twice is harmless, so any transient failure may be retried."""
     idempotency_key: str | None = None
@@ -59,10 +61,17 @@ class Request(msgspec.Struct, frozen=True, gc=False):
         return f"<Request {self.method} {self.path}>"
 
     def with_extras(
-        self, extra_headers: Mapping[str, str] | None, extra_query: Mapping[str, object] | None
+        self,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, object] | None,
+        extra_body: Mapping[str, object] | None = None,
     ) -> Request:
-        """This request with a call's ``extra_headers`` and ``extra_query`` added (checked:
-        a query parameter the method already sets, or ``Authorization``, is refused)."""
+        """This request with a call's ``extra_headers``, ``extra_query`` and ``extra_body``
+        added, checked: a query parameter the method already sets, ``Authorization``, or
+        a body for a GET is refused. ``extra_body``'s fields are merged into the JSON body
+        (a body-less POST gets one)."""
+        if not (extra_headers or extra_query or extra_body):
+            return self
         path = self.path
         if extra_query:
             _refuse_repeated_parameters(path, extra_query)
@@ -72,7 +81,26 @@ class Request(msgspec.Struct, frozen=True, gc=False):
         headers = self.headers
         if extra_headers:
             headers = {**(headers or {}), **checked_extra_headers(extra_headers)}
-        return msgspec.structs.replace(self, path=path, headers=headers)
+        body = self.body
+        if extra_body:
+            if body is not None and not isinstance(body, bytes):
+                raise ValueError("extra_body cannot be merged into a multipart upload")
+            body = _merged_body(self.method, body, extra_body)
+            if headers is None or "Content-Type" not in headers:
+                headers = {**(headers or {}), "Content-Type": "application/json"}
+        return msgspec.structs.replace(self, path=path, headers=headers, body=body)
+
+
+def _merged_body(method: str, body: bytes | None, extra_body: Mapping[str, object]) -> bytes:
+    if method in ("GET", "HEAD"):
+        raise ValueError(f"extra_body cannot be sent: a {method} request has no body")
+    fields: object = msgspec.json.decode(body) if body else {}
+    if not isinstance(fields, dict):
+        raise ValueError("extra_body can only add fields to a JSON object body")
+    try:
+        return msgspec.json.encode({**cast("dict[str, object]", fields), **extra_body})
+    except TypeError as exc:
+        raise TypeError(f"extra_body cannot be encoded as JSON: {exc}") from None
 
 
 def _query_names(path: str) -> set[str]:
@@ -96,6 +124,20 @@ def with_default_query(path: str, default_query: Mapping[str, object]) -> str:
     extra = {name: value for name, value in default_query.items() if name not in taken}
     encoded = extra_query_string("default_query", extra)
     return path + ("&" if "?" in path else "?") + encoded if encoded else path
+
+
+Extras: TypeAlias = (
+    "tuple[Mapping[str, str] | None, Mapping[str, object] | None, Mapping[str, object] | None]"
+)
+"""A call's ``extra_headers``, ``extra_query`` and ``extra_body``, for ``Request.with_extras``."""
+NO_EXTRAS: Extras = (None, None, None)
+
+
+def checked_extras(extras: Extras) -> Extras:
+    """``extras``, checked as a GET would send them, before any request: a malformed
+    header or parameter, or a body, raises now rather than on a later poll."""
+    Request("GET", "").with_extras(*extras)
+    return extras
 
 
 RetryObserver = Callable[[RetryEvent], None]
@@ -162,7 +204,7 @@ class RequestLoop:
                 f"{request.method} {url} did not complete within total_timeout ({options.total_timeout}s)"
             )
             error = APITimeoutError(message, method=request.method, url=str(url))
-            error.request = request
+            error.sent = request
             raise error from None
 
     async def _send(self, request: Request, url: URL, timeout: float | Timeout | None) -> Reply:
@@ -170,7 +212,7 @@ class RequestLoop:
             return await self._attempt(request, url, timeout)
         except Exception as error:
             if isinstance(error, APIError):
-                error.request = request
+                error.sent = request
             policy = self.options.policy
             if not policy.max_retries or not policy.should_retry(request, error):
                 raise
@@ -185,6 +227,7 @@ class RequestLoop:
             await limiter.before_send()
         started = time.monotonic()
         reply = await self.transport.send(request, url, timeout, self.options.max_response_size)
+        reply.timed(number, started)
         if log.isEnabledFor(logging.DEBUG):
             elapsed = time.monotonic() - started
             log.debug("%s %s -> %d (attempt %d, %.3fs)", request.method, url, reply.status, number, elapsed)
@@ -230,7 +273,7 @@ class RequestLoop:
             return await retrying(attempt)
         except APIError as error:
             error.attempts = attempts
-            error.request = request
+            error.sent = request
             raise
 
     def _report(

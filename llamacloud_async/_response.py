@@ -1,20 +1,27 @@
-"""Turning a `Reply` into a model, a `RawResponse` or a typed error."""
+"""Turning a `Reply` into a model, a raw response (`AsyncAPIResponse`, `APIResponse`) or a typed error."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any, Generic, TypeVar, overload
 
 import msgspec
 from multidict import CIMultiDictProxy
 
+from ._bulk_values import BulkResult
 from ._errors import APIResponseValidationError, APIStatusError, error_detail, status_error_class
+from ._http import HTTPRequest, Response
 from ._retry import retry_after
 from ._safetext import clean, excerpt, shorten
 from ._transport import Reply
+from .types._base import SOURCE, Model
 
 T = TypeVar("T")
+U = TypeVar("U")
 
-_decoders: dict[type[Any], msgspec.json.Decoder[Any]] = {}
+_decoders: dict[type[Any], tuple[msgspec.json.Decoder[Any], bool]] = {}
+"""Per type: its decoder, and whether it is a ``Model`` (which keeps its body)."""
 
 _URL_CHARS = 200
 _REQUEST_ID_CHARS = 64
@@ -22,22 +29,33 @@ _REQUEST_ID_CHARS = 64
 
 def decoder_for(model: type[T]) -> msgspec.json.Decoder[T]:
     """The cached JSON decoder for `model`."""
-    decoder = _decoders.get(model)
-    if decoder is None:
-        decoder = _decoders[model] = msgspec.json.Decoder(model)
-    return decoder
+    return _decoder_entry(model)[0]
+
+
+def _decoder_entry(model: type[Any]) -> tuple[msgspec.json.Decoder[Any], bool]:
+    entry = _decoders.get(model)
+    if entry is None:
+        keeps_body = Model in getattr(model, "__mro__", ())  # `list[...]` has no MRO
+        entry = _decoders[model] = (msgspec.json.Decoder(model), keeps_body)
+    return entry
 
 
 def parse(reply: Reply, model: type[T]) -> T:
     """Decode a 2xx reply's bytes into `model`, or raise `APIResponseValidationError`."""
+    decoder, keeps_body = _decoders.get(model) or _decoder_entry(model)
+    content = reply.content
     try:
-        return decoder_for(model).decode(reply.content)
+        value = decoder.decode(content)
     except msgspec.ValidationError as exc:
         problem = f"does not match {model.__name__}: {exc}"
     except msgspec.DecodeError as exc:
         problem = f"is not valid JSON ({exc})"
     except RecursionError:
         problem = "is nested too deeply to decode"
+    else:
+        if keeps_body:  # what its unknown fields are worked out from, when asked
+            value.__dict__[SOURCE] = content
+        return value
     raise validation_error(reply, problem)
 
 
@@ -98,18 +116,21 @@ def _base_url(reply: Reply) -> str:
     return reply.url[: -len(path)] if path and reply.url.endswith(path) else reply.url
 
 
-class RawResponse(Generic[T]):
-    """A successful response before decoding: status, headers and bytes.
+class BaseAPIResponse(Generic[T]):
+    """A successful response before decoding: what both raw flavours share.
 
-    Returned by ``client.<resource>.with_raw_response.<method>(...)``; ``parse()``
-    decodes it into the model the plain method returns.
+    ``client.<resource>.with_raw_response.<method>(...)`` returns an
+    `AsyncAPIResponse` on the async client and an `APIResponse` on the
+    sync one; their ``parse()`` gives the model the plain method returns.
     """
 
-    __slots__ = ("_model", "_reply")
+    __slots__ = ("_model", "_parsed", "_reply")
 
     def __init__(self, reply: Reply, model: type[T]) -> None:
         self._reply = reply
         self._model = model
+        self._parsed: dict[type[Any], Any] | None = None
+        """What ``parse()`` gave, by type (made on the first ``parse()``)."""
 
     @property
     def status_code(self) -> int:
@@ -132,18 +153,139 @@ class RawResponse(Generic[T]):
         return self._reply.content
 
     @property
-    def text(self) -> str:
-        """The response body decoded as UTF-8."""
-        return self._reply.content.decode("utf-8", errors="replace")
-
-    @property
     def url(self) -> str:
         """The URL that was requested."""
         return self._reply.url
 
-    def parse(self) -> T:
-        """Decode the body into the endpoint's model (``APIResponseValidationError`` if it can't)."""
-        return parse(self._reply, self._model)
+    @property
+    def method(self) -> str:
+        """The HTTP method of the request."""
+        return self._reply.method
+
+    @property
+    def elapsed(self) -> timedelta:
+        """How long the attempt that got this response took, up to its last byte."""
+        return timedelta(seconds=self._reply.elapsed)
+
+    @property
+    def retries_taken(self) -> int:
+        """The retries made before this response (``0`` when the first attempt succeeded)."""
+        return self._reply.attempt - 1
+
+    @property
+    def is_closed(self) -> bool:
+        """Always ``True``: the body has been read in full and the connection released."""
+        return True
+
+    @property
+    def http_request(self) -> HTTPRequest:
+        """The request this response answers (method, URL, body)."""
+        return HTTPRequest(self.method, self.url, self._reply.request.body)
+
+    @property
+    def http_response(self) -> Response:
+        """The response as a plain value (status, headers, body, request)."""
+        return Response(self.status_code, self.headers, self.content, self.url, self.http_request)
+
+    def _parse(self, to: type[Any] | None) -> Any:
+        model = self._model if to is None else to
+        cache = self._parsed
+        if cache is None:
+            cache = self._parsed = {}
+        parsed = cache.get(model, _UNPARSED)
+        if parsed is _UNPARSED:
+            parsed = cache[model] = parse(self._reply, model)
+        return parsed
+
+    def _json(self) -> object:
+        return msgspec.json.decode(self._reply.content)
+
+    def _text(self) -> str:
+        return self._reply.content.decode("utf-8", errors="replace")
 
     def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}] {self.url}>"
+        model = getattr(self._model, "__name__", self._model)
+        return f"<{type(self).__name__} [{self.status_code}] type={model}>"
+
+
+_UNPARSED: Any = object()
+
+
+class AsyncAPIResponse(BaseAPIResponse[T]):
+    """A raw response of the async client; its reading methods are awaited."""
+
+    __slots__ = ()
+
+    @overload
+    async def parse(self) -> T: ...
+    @overload
+    async def parse(self, *, to: type[U]) -> U: ...
+    async def parse(self, *, to: type[Any] | None = None) -> Any:
+        """Decode the body into the endpoint's model, or into ``to``
+        (``APIResponseValidationError`` if it can't). The result is cached."""
+        return self._parse(to)
+
+    async def read(self) -> bytes:
+        """The response body, as received."""
+        return self._reply.content
+
+    async def text(self) -> str:
+        """The response body decoded as UTF-8."""
+        return self._text()
+
+    async def json(self) -> object:
+        """The response body decoded as JSON, as plain builtins."""
+        return self._json()
+
+    async def close(self) -> None:
+        """Nothing to release: the body is read in full before the response is returned."""
+
+
+class APIResponse(BaseAPIResponse[T]):
+    """A raw response of the sync client."""
+
+    __slots__ = ()
+
+    @overload
+    def parse(self) -> T: ...
+    @overload
+    def parse(self, *, to: type[U]) -> U: ...
+    def parse(self, *, to: type[Any] | None = None) -> Any:
+        """Decode the body into the endpoint's model, or into ``to``
+        (``APIResponseValidationError`` if it can't). The result is cached."""
+        return self._parse(to)
+
+    def read(self) -> bytes:
+        """The response body, as received."""
+        return self._reply.content
+
+    def text(self) -> str:
+        """The response body decoded as UTF-8."""
+        return self._text()
+
+    def json(self) -> object:
+        """The response body decoded as JSON, as plain builtins."""
+        return self._json()
+
+    def close(self) -> None:
+        """Nothing to release: the body is read in full before the response is returned."""
+
+
+def decoded(response: BaseAPIResponse[T]) -> T:
+    """The model of either flavour of raw response, uncached: how a bulk fetch decodes
+    each item, once."""
+    return parse(response._reply, response._model)  # pyright: ignore[reportPrivateUsage]
+
+
+def sync_response(response: BaseAPIResponse[T]) -> APIResponse[T]:
+    """The sync flavour of a raw response the async client returned."""
+    return APIResponse(response._reply, response._model)  # pyright: ignore[reportPrivateUsage]
+
+
+def sync_results(
+    results: Iterator[BulkResult[AsyncAPIResponse[T]]],
+) -> Iterator[BulkResult[APIResponse[T]]]:
+    """A sync bulk fetch's raw items, each value in the sync flavour."""
+    for result in results:
+        response = None if result.error is not None else sync_response(result.value)
+        yield BulkResult(result.index, result.id, response, result.error)

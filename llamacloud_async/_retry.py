@@ -1,9 +1,11 @@
 """What is retried, how long to wait, and the event each retry reports.
 
 An idempotent request (every GET) is retried after connection errors, timeouts, 408,
-429 and 5xx gateway statuses; other 4xx, bad bodies and TLS failures are not retried.
+429 and 5xx gateway statuses; other 4xx, bad bodies, TLS failures and a proxy's 407
+are not retried.
 A request that is not idempotent is retried blindly only when the failure proves the
-server never processed it: a 429, or a connection that was never made. The server's
+server never processed it: a 429, a connection that was never made, or one that failed
+before the request's body was sent to its end. The server's
 hint (``retry-after-ms``, then ``Retry-After`` in seconds or as an HTTP date) wins over
 the exponential backoff, up to ``max_retry_after``; a longer hint gives up at once.
 """
@@ -20,7 +22,7 @@ from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ._errors import APIConnectionError, APIStatusError, RedirectError
+from ._errors import APIConnectionError, APIStatusError, ProxyAuthenticationError, RedirectError
 
 if TYPE_CHECKING:
     from ._request import Request
@@ -46,10 +48,17 @@ def _not_retryable_causes() -> tuple[type[BaseException], ...]:
 
 @cache
 def _never_sent_causes() -> tuple[type[BaseException], ...]:
-    """Failures that prove the request never reached the server."""
+    """Failures that prove the server never had the whole request."""
     import aiohttp
 
-    return (aiohttp.ClientConnectorError, ConnectionRefusedError)
+    from ._upload import BodyNotSent
+
+    return (aiohttp.ClientConnectorError, ConnectionRefusedError, BodyNotSent)
+
+
+def never_sent(error: BaseException) -> bool:
+    """Whether ``error`` proves the request never reached the server."""
+    return isinstance(error, APIConnectionError) and isinstance(error.__cause__, _never_sent_causes())
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class RetryPolicy:
             return self.is_retryable(error)
         if isinstance(error, APIStatusError):
             return error.status_code == 429 and self.is_retryable(error)
-        return isinstance(error, APIConnectionError) and isinstance(error.__cause__, _never_sent_causes())
+        return never_sent(error)
 
     def is_retryable(self, error: BaseException) -> bool:
         """Whether an idempotent request may succeed on a new attempt after ``error``."""
@@ -80,7 +89,7 @@ class RetryPolicy:
             return error.status_code in RETRYABLE_STATUSES or (
                 self.retry_on_conflict and error.status_code == 409
             )
-        if isinstance(error, RedirectError):  # refused by policy: every attempt would be too
+        if isinstance(error, (RedirectError, ProxyAuthenticationError)):  # every attempt would be too
             return False
         if isinstance(error, APIConnectionError):
             return not isinstance(error.__cause__, _not_retryable_causes())

@@ -39,10 +39,12 @@ _MIN_SECRET_CHARS = 8
 """Shorter secrets are not redacted: replacing every ``k`` of a message helps nobody."""
 
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb]"
 )
-"""C0 and C1 controls, DEL, and the invisible format characters: bidi embeddings,
-overrides, isolates and marks, zero-width characters, line and paragraph separators."""
+"""C0 and C1 controls, DEL, the invisible format characters (bidi embeddings,
+overrides, isolates and marks, zero-width characters, line and paragraph separators),
+and lone surrogates: the undecodable bytes of a header aiohttp read as
+`surrogateescape`, which no UTF-8 log file or terminal can take."""
 
 _WHITESPACE = re.compile(r"\s+")
 _HTML_HINT = re.compile(rb"^\s*<|<html|<body|<!doctype", re.IGNORECASE)

@@ -11,7 +11,10 @@ An aiohttp session belongs to the loop it was made on, but a client may outlive 
 - a loop closed without that step cannot run anything any more, so its session is
   dropped, untouched, when the next loop appears (kept referenced, like a session a
   forked child inherited, so it does not warn when collected);
-- two loops in two threads at once each have their own session.
+- two loops in two threads at once each have their own session;
+- `close` closes every live loop's session on that loop: the running loop's at once,
+  another thread's running loop's there, and an idle loop's by running it in a worker
+  thread until its session is closed.
 
 The request path reads `Sessions.current` and compares its loop to the running one;
 everything else here runs once per loop.
@@ -96,7 +99,13 @@ class Sessions:
             return list(self._by_loop.values())
 
     async def close(self) -> None:
-        """Close every session: the running loop's now, other live loops' on those loops."""
+        """Close every session: the running loop's now, other live loops' on those loops.
+
+        A loop that is running (in another thread) closes its session itself, soon. A loop
+        that is idle, neither running nor closed (`loop.run_until_complete(...)` and then
+        `asyncio.run(client.close())`), may never run again, so it is run here, in a worker
+        thread, just until its session is closed: nothing is left to warn when collected.
+        """
         with self._lock:
             self.closed = True
             records = list(self._by_loop.values())
@@ -108,8 +117,10 @@ class Sessions:
                 await record.close()
             elif record.loop.is_closed():
                 _abandon(record)
-            else:
+            elif record.loop.is_running():
                 asyncio.run_coroutine_threadsafe(record.close(), record.loop)
+            else:
+                await asyncio.to_thread(_close_on_idle_loop, record)
 
     def forget_after_fork(self) -> None:
         """In a forked child: drop the parent's sessions; the next request opens new ones."""
@@ -122,6 +133,22 @@ class Sessions:
     def _drop_closed_loops(self) -> None:
         for loop in [loop for loop in self._by_loop if loop.is_closed()]:
             _abandon(self._by_loop.pop(loop))
+
+
+def _close_on_idle_loop(record: LoopSession) -> None:
+    """Run `record`'s idle loop in this (worker) thread until its session is closed."""
+    loop = record.loop
+    closing = record.close()
+    try:
+        loop.run_until_complete(closing)
+    except RuntimeError:
+        closing.close()  # never started if the loop was running or closed meanwhile
+        if loop.is_running():
+            asyncio.run_coroutine_threadsafe(record.close(), loop)
+        elif loop.is_closed():
+            _abandon(record)
+        else:
+            raise
 
 
 def _abandon(record: LoopSession) -> None:

@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llamacloud_async._client import AsyncLlamaCloud
 from llamacloud_async._config import (
@@ -20,12 +21,29 @@ from llamacloud_async._config import (
     Option,
     Verify,
 )
-from llamacloud_async._response import RawResponse
+from llamacloud_async._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy
+from llamacloud_async._response import APIResponse, sync_response, sync_results
 from llamacloud_async._runtime import SyncClient
-from llamacloud_async._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, TimeoutArg
+from llamacloud_async._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout, TimeoutArg
+from llamacloud_async._watch import DEFAULT_BATCH_SIZE
 from llamacloud_async.bulk import BulkOptions, BulkResult
-from llamacloud_async.types.extract_v2 import ExtractV2Job
-from llamacloud_async.types.extraction_v1 import ExtractRun, JobGetResultResponse
+from llamacloud_async.pagination import SyncPaginatedCursor, SyncPaginatedExtractRuns
+from llamacloud_async.pipeline import (
+    DEFAULT_MAX_PENDING,
+    DEFAULT_RUN_CONCURRENCY,
+    Document,
+    DocumentEvent,
+    DocumentResult,
+)
+from llamacloud_async.resources.extract import os
+from llamacloud_async.types.extract_v2_job import ExtractV2Job
+from llamacloud_async.types.extraction import ExtractRun, JobGetResultResponse
+from llamacloud_async.types.extraction.extract_job import ExtractJob
+from llamacloud_async.types.extraction.job_list_response import JobListResponse
+from llamacloud_async.types.file_create_response import FileCreateResponse
+from llamacloud_async.types.file_list_response import FileListResponse
+from llamacloud_async.types.file_retrieve_response import FileRetrieveResponse
+from llamacloud_async.types.presigned_url import PresignedURL
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -34,6 +52,8 @@ __all__ = [
     "ExtractResource",
     "ExtractResourceWithRawResponse",
     "ExtractionResource",
+    "FilesResource",
+    "FilesResourceWithRawResponse",
     "JobsResource",
     "JobsResourceWithRawResponse",
     "LlamaCloud",
@@ -60,8 +80,9 @@ class LlamaCloud(SyncClient):
         timeout: Seconds one attempt may take (connect, headers and body together), or a
             ``Timeout`` (or ``httpx.Timeout``) with seconds per phase; ``None`` for no limit.
         max_retries: Retries after a failed attempt (connection errors, timeouts, 408,
-            429, 500, 502, 503, 504). Two, as in the official SDK: enough to ride out a
-            blip without hiding an outage.
+            429, 500, 502, 503, 504). Two, as in llama-cloud 1.6 and the 2.19 README
+            (the 2.19 code retries 5 times): enough to ride out a blip without hiding
+            an outage.
         max_retry_after: The longest server retry hint honoured, in seconds; a longer
             one raises at once instead of waiting.
         retry_backoff: Seconds before the first retry when the server gave no hint;
@@ -211,6 +232,11 @@ class LlamaCloud(SyncClient):
         """The v1 extraction API: ``client.extraction.jobs`` and ``client.extraction.runs``."""
         return ExtractionResource(self)
 
+    @cached_property
+    def files(self) -> FilesResource:
+        """Uploaded files: ``client.files.create(file=path, purpose="extract")``."""
+        return FilesResource(self)
+
 
 class ExtractResource:
     """Extraction jobs of the v2 API."""
@@ -220,8 +246,447 @@ class ExtractResource:
 
     @cached_property
     def with_raw_response(self) -> ExtractResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return ExtractResourceWithRawResponse(self._client)
+
+    def create(
+        self,
+        *,
+        file_input: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        webhook_configuration_ids: Sequence[str] | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractV2Job:
+        """Create an extraction job: ``POST /api/v2/extract``.
+
+        Give exactly one of ``configuration_id`` (a saved configuration) or
+        ``configuration`` (inline, with a ``data_schema``). The job runs in the
+        background: wait for it with ``wait_for_completion``, or use ``run``.
+
+        The request carries an ``Idempotency-Key`` (``idempotency_key``, or a fresh one),
+        the same on every attempt. It is resent blindly only when the failure proves the
+        server never processed it (refused before sending, a 429). After an ambiguous
+        failure (a timeout or reset after sending, a 5xx) the newest jobs with the same
+        input are listed first, and the oldest one made since the call began (on the
+        server's clock) is returned if there is one; only if there is none is the job
+        created again.
+
+        Args:
+            file_input: File ID (``dfl-...``) or completed parse job ID (``pjb-...``).
+            organization_id: The organization to create it in.
+            project_id: The project to create it in.
+            configuration: Inline configuration: ``data_schema`` and extract settings.
+            configuration_id: A saved configuration's ID.
+            webhook_configuration_ids: Saved webhook configurations to notify.
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            idempotency_key: The key to send instead of a fresh one, e.g. to make a
+                create that is itself retried by your code at most one job.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The new job, usually ``PENDING``.
+
+        Raises:
+            ValueError: An argument is malformed, or both or neither of ``configuration``
+                and ``configuration_id`` are given.
+            APIError: The create failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.create,
+            file_input=file_input,
+            organization_id=organization_id,
+            project_id=project_id,
+            configuration=configuration,
+            configuration_id=configuration_id,
+            webhook_configuration_ids=webhook_configuration_ids,
+            webhook_configurations=webhook_configurations,
+            idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def list(
+        self,
+        *,
+        configuration_id: str | None = None,
+        created_at_on_or_after: str | datetime | None = None,
+        created_at_on_or_before: str | datetime | None = None,
+        document_input_type: str | None = None,
+        document_input_value: str | None = None,
+        expand: str | Sequence[str] | None = None,
+        file_input: str | None = None,
+        job_ids: Sequence[str] | None = None,
+        organization_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        project_id: str | None = None,
+        status: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SyncPaginatedCursor[ExtractV2Job]:
+        """List extraction jobs, newest first: ``GET /api/v2/extract``.
+
+        Iterating over the result walks every job, fetching each page only as the loop
+        reaches it, so ``break`` stops fetching. The async client sends nothing until the
+        result is iterated or awaited (for the first page: ``items``,
+        ``next_page_token``); the sync client returns the first page, which iterates over
+        every job. ``iter_pages()`` walks page by page.
+
+        Args:
+            configuration_id: Only jobs of this saved configuration.
+            created_at_on_or_after: Only jobs created at or after this time (a
+                ``datetime``, naive meaning UTC, or an ISO 8601 string).
+            created_at_on_or_before: Only jobs created at or before this time.
+            document_input_type: Only jobs of this input type (``file_id`` or
+                ``parse_job_id``).
+            document_input_value: Deprecated by the server: use ``file_input``.
+            expand: Extra sections to include: ``"configuration"``,
+                ``"extract_metadata"``, ``"usage"`` (one value or a list).
+            file_input: Only jobs of this file or parse job.
+            job_ids: Only these jobs.
+            organization_id: The organization to read from.
+            page_size: Jobs per page.
+            page_token: Start at this page (a ``next_page_token``).
+            project_id: The project to read from.
+            status: Only jobs in this status: ``CANCELLED``, ``COMPLETED``, ``FAILED``,
+                ``PENDING``, ``RUNNING`` or ``THROTTLED``.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
+
+        Raises:
+            ValueError: A filter is malformed: an unknown ``status`` or ``expand``, an
+                empty ``job_ids``, a ``page_size`` below 1, a timestamp that is not ISO 8601.
+        """
+        return SyncPaginatedCursor[ExtractV2Job](
+            self._client._runtime,
+            self._client._async.extract.list(
+                configuration_id=configuration_id,
+                created_at_on_or_after=created_at_on_or_after,
+                created_at_on_or_before=created_at_on_or_before,
+                document_input_type=document_input_type,
+                document_input_value=document_input_value,
+                expand=expand,
+                file_input=file_input,
+                job_ids=job_ids,
+                organization_id=organization_id,
+                page_size=page_size,
+                page_token=page_token,
+                project_id=project_id,
+                status=status,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def cancel(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractV2Job:
+        """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
+
+        Cancelling is harmless to repeat, so it is retried like a read. A job already
+        in a terminal state (COMPLETED, FAILED, CANCELLED) cannot be cancelled.
+
+        Args:
+            job_id: The job's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The job, marked ``CANCELLED``.
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job.
+            APIError: Any other failure, such as a job already finished.
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.cancel,
+            job_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def delete(
+        self,
+        job_id: str,
+        *,
+        force: bool | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> object:
+        """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
+
+        A job that has not finished is refused: cancel it first, or pass ``force=True``
+        to delete a job whose workflow is gone.
+
+        Args:
+            job_id: The job's ID.
+            force: Delete it even if it has not finished.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The server's JSON answer as decoded (``None`` for an empty body).
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job.
+            APIError: Any other failure, such as a job still running.
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.delete,
+            job_id,
+            force=force,
+            organization_id=organization_id,
+            project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def wait_for_completion(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+        expand: str | Sequence[str] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> ExtractV2Job:
+        """Poll a job until it finishes; the COMPLETED job.
+
+        Polls at once, then after ``polling_interval`` seconds, growing by ``backoff``
+        up to ``max_interval`` (each sleep jittered by up to 20%), until ``timeout``
+        seconds have passed in all. A status the client does not know counts as still
+        running; a poll that fails transiently is followed by the next one. The sync
+        client behaves exactly the same.
+
+        Args:
+            job_id: The job's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            polling_interval: Seconds before the second poll.
+            max_interval: The longest sleep between polls.
+            timeout: Seconds the whole wait may take (two hours by default).
+            backoff: How the sleep grows: ``"constant"``, ``"linear"`` (one second more
+                each time) or ``"exponential"`` (doubling).
+            verbose: Log a progress line at INFO every 10 polls.
+            expand: Sections to include in the job: ``"configuration"``,
+                ``"extract_metadata"``, ``"usage"``.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll, beside the method's own.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
+
+        Returns:
+            The job, COMPLETED, with ``extract_result``.
+
+        Raises:
+            ValueError: An argument is malformed or out of range (a negative
+                ``timeout``, ``max_interval`` below ``polling_interval``).
+            PollingError: The job ended FAILED or CANCELLED; ``e.job`` is the job.
+            PollingTimeoutError: ``timeout`` passed first; ``e.job`` is the last job read.
+            APIError: A poll failed in a way another would not mend (a 401, a 404).
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.wait_for_completion,
+            job_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            timeout=timeout,
+            backoff=backoff,
+            verbose=verbose,
+            expand=expand,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
+
+    def run(
+        self,
+        *,
+        file_input: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        webhook_configuration_ids: Sequence[str] | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        polling_timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+        expand: str | Sequence[str] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractV2Job:
+        """Create an extraction job and wait for it: ``create`` then ``wait_for_completion``.
+
+        Every argument is checked before the job is created, so a bad polling argument
+        never leaves a job behind.
+
+        Args:
+            file_input: File ID or parse job ID to extract from.
+            organization_id: The organization to create it in.
+            project_id: The project to create it in.
+            configuration: Inline configuration: ``data_schema`` and extract settings.
+            configuration_id: A saved configuration's ID (instead of ``configuration``).
+            webhook_configuration_ids: Saved webhook configurations to notify.
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            polling_interval: Seconds before the first poll, and between the first two.
+            max_interval: The longest sleep between polls.
+            polling_timeout: Seconds the wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
+            verbose: Log a progress line at INFO every 10 polls.
+            expand: Sections to include in the returned job.
+            idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for the create and every poll.
+            extra_query: Query parameters for the create and every poll.
+            extra_body: Fields merged into the create's JSON body.
+            timeout: Seconds for each attempt of the create.
+
+        Returns:
+            The job, COMPLETED, with ``extract_result``.
+
+        Raises:
+            ValueError: An argument is malformed.
+            PollingError: The job ended FAILED or CANCELLED; ``e.job`` is the job.
+            PollingTimeoutError: ``polling_timeout`` passed first.
+            APIError: The create or a poll failed.
+        """
+        return self._client._runtime.call(
+            self._client._async.extract.run,
+            file_input=file_input,
+            organization_id=organization_id,
+            project_id=project_id,
+            configuration=configuration,
+            configuration_id=configuration_id,
+            webhook_configuration_ids=webhook_configuration_ids,
+            webhook_configurations=webhook_configurations,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            polling_timeout=polling_timeout,
+            backoff=backoff,
+            verbose=verbose,
+            expand=expand,
+            idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def wait_many(
+        self,
+        job_ids: Iterable[str],
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        expand: str | Sequence[str] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[ExtractV2Job]:
+        """Wait for many jobs, yielding each once as it finishes.
+
+        Returns an iterator of the jobs: each is yielded when it reaches a terminal
+        state, COMPLETED, FAILED or CANCELLED alike (check ``job.status``); leaving the
+        loop early stops polling.
+        Each round polls ``batch_size`` jobs per request through
+        ``list(job_ids=[...])`` rather than one ``get`` per job, on the same schedule
+        as ``wait_for_completion``; jobs a batch does not return, or every job when the
+        server refuses the filter, are read with bulk ``get`` calls. The requests share
+        the client's rate limiter and retries.
+
+        Args:
+            job_ids: The jobs to wait for (duplicates are waited for once).
+            organization_id: The organization they belong to.
+            project_id: The project they belong to.
+            polling_interval: Seconds between the first two rounds.
+            max_interval: The longest sleep between rounds.
+            timeout: Seconds the whole wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
+            expand: Sections to include in every job.
+            batch_size: Jobs per list request.
+
+        Raises:
+            ValueError: An argument is malformed (before any request): an empty or
+                malformed ID, an unknown ``expand``, a negative ``timeout``.
+            PollingTimeoutError: From the iteration, when ``timeout`` passes;
+                ``e.pending`` lists the jobs still unfinished.
+            APIError: From the iteration, a failure another round would not mend.
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extract.wait_many(
+                job_ids,
+                organization_id=organization_id,
+                project_id=project_id,
+                polling_interval=polling_interval,
+                max_interval=max_interval,
+                timeout=timeout,
+                backoff=backoff,
+                expand=expand,
+                batch_size=batch_size,
+            )
+        )
 
     def get(
         self,
@@ -314,12 +779,185 @@ class ExtractResource:
             )
         )
 
+    def run_many(
+        self,
+        files: Iterable[str | os.PathLike[str] | Document] | AsyncIterable[str | os.PathLike[str] | Document],
+        *,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        concurrency: int = DEFAULT_RUN_CONCURRENCY,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        polling_timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        reuse_uploads: bool = False,
+        on_event: Callable[[DocumentEvent], None] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> Iterator[DocumentResult]:
+        """Extract from many documents: upload each, create its job, wait for them all.
+
+        Returns an iterator of ``DocumentResult``, one per document, as each job
+        finishes (``result.ok``, ``result.job.extract_result``, or ``result.error``).
+        Each document is hashed, uploaded with ``purpose="extract"`` and its SHA-256 as
+        ``external_file_id`` (identical documents close together are uploaded once), and
+        its job created with an ``Idempotency-Key`` derived from its file and the
+        configuration, so creating it again is answered with the same job. Jobs are
+        waited for together with ``wait_many`` (one list request per ``batch_size`` jobs
+        per round). Every request shares the client's retries and rate limiter.
+
+        Args:
+            files: The documents: paths, or ``Document`` values that carry the file or
+                job an earlier run made for them (see ``on_event``).
+            configuration: Inline configuration: ``data_schema`` and extract settings.
+            configuration_id: A saved configuration's ID (instead of ``configuration``).
+            organization_id: The organization to work in.
+            project_id: The project to work in.
+            concurrency: Uploads and job creations in flight at once.
+            max_pending: Documents started and not yet handed back: what bounds memory,
+                and how many jobs wait on the server at once.
+            polling_interval: Seconds between the first two polls of a batch of jobs.
+            max_interval: The longest sleep between polls.
+            polling_timeout: Seconds a batch of jobs may take to finish.
+            backoff: How the sleep between polls grows: ``"constant"``, ``"linear"`` or
+                ``"exponential"``.
+            batch_size: Jobs per list request when polling.
+            reuse_uploads: Before uploading, look for a file uploaded earlier with the
+                document's hash as ``external_file_id`` (one list request per document):
+                for resuming a run whose record of its uploads was lost.
+            on_event: Called with a ``DocumentEvent`` when a document is hashed, uploaded
+                and its job created, to record progress durably.
+            timeout: Seconds for each attempt of each request (uploads included).
+
+        Raises:
+            ValueError: An argument is malformed, or both or neither of ``configuration``
+                and ``configuration_id`` are given (before anything is sent).
+        """
+        return self._client._runtime.iterate(
+            self._client._async.extract.run_many(
+                files,
+                configuration=configuration,
+                configuration_id=configuration_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                concurrency=concurrency,
+                max_pending=max_pending,
+                polling_interval=polling_interval,
+                max_interval=max_interval,
+                polling_timeout=polling_timeout,
+                backoff=backoff,
+                batch_size=batch_size,
+                reuse_uploads=reuse_uploads,
+                on_event=on_event,
+                timeout=timeout,
+            )
+        )
+
 
 class ExtractResourceWithRawResponse:
-    """``extract.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extract.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
+
+    def create(
+        self,
+        *,
+        file_input: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        configuration_id: str | None = None,
+        webhook_configuration_ids: Sequence[str] | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractV2Job]:
+        """Create an extraction job: ``POST /api/v2/extract``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.create,
+                file_input=file_input,
+                organization_id=organization_id,
+                project_id=project_id,
+                configuration=configuration,
+                configuration_id=configuration_id,
+                webhook_configuration_ids=webhook_configuration_ids,
+                webhook_configurations=webhook_configurations,
+                idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
+
+    def cancel(
+        self,
+        job_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractV2Job]:
+        """Cancel a job that has not finished: ``POST /api/v2/extract/{job_id}/cancel``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.cancel,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
+
+    def delete(
+        self,
+        job_id: str,
+        *,
+        force: bool | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[object]:
+        """Delete a job and its results: ``DELETE /api/v2/extract/{job_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.delete,
+                job_id,
+                force=force,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
 
     def get(
         self,
@@ -332,21 +970,23 @@ class ExtractResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractV2Job]:
+    ) -> APIResponse[ExtractV2Job]:
         """Get one extraction job by ID: ``GET /api/v2/extract/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extract.with_raw_response.get,
-            job_id,
-            expand=expand,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extract.with_raw_response.get,
+                job_id,
+                expand=expand,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_many(
@@ -360,21 +1000,23 @@ class ExtractResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractV2Job]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractV2Job]]]:
         """Get many extraction jobs by ID, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extract.with_raw_response.get_many(
-                job_ids,
-                expand=expand,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extract.with_raw_response.get_many(
+                    job_ids,
+                    expand=expand,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -404,8 +1046,265 @@ class JobsResource:
 
     @cached_property
     def with_raw_response(self) -> JobsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return JobsResourceWithRawResponse(self._client)
+
+    def create(
+        self,
+        *,
+        extraction_agent_id: str,
+        file_id: str,
+        from_ui: bool | None = None,
+        config_override: Mapping[str, Any] | None = None,
+        data_schema_override: Mapping[str, Any] | str | None = None,
+        priority: str | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractJob:
+        """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
+
+        The request carries an ``Idempotency-Key`` (``idempotency_key``, or a fresh one),
+        the same on every attempt, and is resent blindly only when the failure proves
+        the server never processed it. After an ambiguous failure (a timeout or reset
+        after sending, a 5xx) the agent's jobs are listed: when none is for this file,
+        the job is created again; when some are, the v1 API cannot tell which one (if
+        any) this call made, so the original error is raised rather than risking a
+        second job.
+
+        Args:
+            extraction_agent_id: The agent to run.
+            file_id: The file to extract from.
+            from_ui: Whether the request comes from the web UI.
+            config_override: Settings overriding the agent's configuration.
+            data_schema_override: A schema (or its JSON text) overriding the agent's.
+            priority: ``"low"``, ``"medium"``, ``"high"`` or ``"critical"`` (the server
+                may ignore it, depending on the organization's tier).
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            idempotency_key: The key to send instead of a fresh one.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The new job, usually ``PENDING``.
+
+        Raises:
+            ValueError: An argument is malformed.
+            APIError: The create failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.create,
+            extraction_agent_id=extraction_agent_id,
+            file_id=file_id,
+            from_ui=from_ui,
+            config_override=config_override,
+            data_schema_override=data_schema_override,
+            priority=priority,
+            webhook_configurations=webhook_configurations,
+            idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def get(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> ExtractJob:
+        """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
+
+        Args:
+            job_id: The job's ID.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The job: its status, agent and file.
+
+        Raises:
+            ValueError: ``job_id`` is empty or not a single path segment.
+            NotFoundError: No such job.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.get,
+            job_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def list(
+        self,
+        *,
+        extraction_agent_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> JobListResponse:
+        """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
+
+        Args:
+            extraction_agent_id: The agent whose jobs to list.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            Every job of the agent (the v1 API does not page them).
+
+        Raises:
+            ValueError: ``extraction_agent_id`` is empty.
+            APIError: The request failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.list,
+            extraction_agent_id=extraction_agent_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def wait_for_completion(
+        self,
+        job_id: str,
+        *,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> ExtractJob:
+        """Poll a job until it finishes; the job once SUCCESS or PARTIAL_SUCCESS.
+
+        Polls at once, then on the same jittered schedule as
+        ``client.extract.wait_for_completion``, under one total ``timeout``; an unknown
+        status counts as still running, and a transient poll failure does not end the wait.
+
+        Args:
+            job_id: The job's ID.
+            polling_interval: Seconds before the second poll.
+            max_interval: The longest sleep between polls.
+            timeout: Seconds the whole wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` (default) or ``"exponential"``.
+            verbose: Log a progress line at INFO every 10 polls.
+            extra_headers: Headers for every poll (``Authorization`` is refused).
+            extra_query: Query parameters for every poll.
+            extra_body: Accepted for compatibility; a poll is a GET, so it must be empty.
+
+        Returns:
+            The finished job; its data is ``get_result(job_id)``.
+
+        Raises:
+            ValueError: An argument is malformed or out of range.
+            PollingError: The job ended ERROR or CANCELLED; ``e.job`` is the job.
+            PollingTimeoutError: ``timeout`` passed first.
+            APIError: A poll failed in a way another would not mend.
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.wait_for_completion,
+            job_id,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            timeout=timeout,
+            backoff=backoff,
+            verbose=verbose,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
+
+    def extract(
+        self,
+        *,
+        extraction_agent_id: str,
+        file_id: str,
+        from_ui: bool | None = None,
+        config_override: Mapping[str, Any] | None = None,
+        data_schema_override: Mapping[str, Any] | str | None = None,
+        priority: str | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        polling_interval: float = 1.0,
+        max_interval: float = 5.0,
+        timeout: float = DEFAULT_POLLING_TIMEOUT,
+        backoff: BackoffStrategy = "linear",
+        verbose: bool = False,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> JobGetResultResponse:
+        """Create a job, wait for it and return its result: ``create``,
+        ``wait_for_completion`` and ``get_result`` in one call.
+
+        Every argument is checked before the job is created.
+
+        Args:
+            extraction_agent_id: The agent to run.
+            file_id: The file to extract from.
+            from_ui: Whether the request comes from the web UI.
+            config_override: Settings overriding the agent's configuration.
+            data_schema_override: A schema (or its JSON text) overriding the agent's.
+            priority: ``"low"``, ``"medium"``, ``"high"`` or ``"critical"``.
+            webhook_configurations: Webhook endpoints to notify on status changes.
+            polling_interval: Seconds before the first poll, and between the first two.
+            max_interval: The longest sleep between polls.
+            timeout: Seconds the wait may take (two hours by default).
+            backoff: ``"constant"``, ``"linear"`` or ``"exponential"``.
+            verbose: Log a progress line at INFO every 10 polls.
+            idempotency_key: The create's key instead of a fresh one.
+            extra_headers: Headers for every request of the call.
+            extra_query: Query parameters for every request of the call.
+            extra_body: Fields merged into the create's JSON body.
+
+        Returns:
+            The extracted data and its metadata.
+
+        Raises:
+            ValueError: An argument is malformed.
+            PollingError: The job ended ERROR or CANCELLED.
+            PollingTimeoutError: ``timeout`` passed first.
+            APIError: A request failed.
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.jobs.extract,
+            extraction_agent_id=extraction_agent_id,
+            file_id=file_id,
+            from_ui=from_ui,
+            config_override=config_override,
+            data_schema_override=data_schema_override,
+            priority=priority,
+            webhook_configurations=webhook_configurations,
+            polling_interval=polling_interval,
+            max_interval=max_interval,
+            timeout=timeout,
+            backoff=backoff,
+            verbose=verbose,
+            idempotency_key=idempotency_key,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
 
     def get_result(
         self,
@@ -490,10 +1389,96 @@ class JobsResource:
 
 
 class JobsResourceWithRawResponse:
-    """``extraction.jobs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extraction.jobs.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
+
+    def create(
+        self,
+        *,
+        extraction_agent_id: str,
+        file_id: str,
+        from_ui: bool | None = None,
+        config_override: Mapping[str, Any] | None = None,
+        data_schema_override: Mapping[str, Any] | str | None = None,
+        priority: str | None = None,
+        webhook_configurations: Iterable[Mapping[str, Any]] | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractJob]:
+        """Run an extraction agent on a file: ``POST /api/v1/extraction/jobs``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.create,
+                extraction_agent_id=extraction_agent_id,
+                file_id=file_id,
+                from_ui=from_ui,
+                config_override=config_override,
+                data_schema_override=data_schema_override,
+                priority=priority,
+                webhook_configurations=webhook_configurations,
+                idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
+
+    def get(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[ExtractJob]:
+        """Get an extraction job and its status: ``GET /api/v1/extraction/jobs/{job_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.get,
+                job_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
+
+    def list(
+        self,
+        *,
+        extraction_agent_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[JobListResponse]:
+        """List an agent's extraction jobs: ``GET /api/v1/extraction/jobs``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.list,
+                extraction_agent_id=extraction_agent_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
 
     def get_result(
         self,
@@ -505,20 +1490,22 @@ class JobsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[JobGetResultResponse]:
+    ) -> APIResponse[JobGetResultResponse]:
         """Get an extraction job's result: ``GET /api/v1/extraction/jobs/{job_id}/result``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.jobs.with_raw_response.get_result,
-            job_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.jobs.with_raw_response.get_result,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_results(
@@ -531,20 +1518,22 @@ class JobsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[JobGetResultResponse]]]:
+    ) -> Iterator[BulkResult[APIResponse[JobGetResultResponse]]]:
         """Get the results of many extraction jobs, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.jobs.with_raw_response.get_results(
-                job_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.jobs.with_raw_response.get_results(
+                    job_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -557,8 +1546,94 @@ class RunsResource:
 
     @cached_property
     def with_raw_response(self) -> RunsResourceWithRawResponse:
-        """The same methods, returning the undecoded ``RawResponse``."""
+        """The same methods, returning the undecoded ``APIResponse``."""
         return RunsResourceWithRawResponse(self._client)
+
+    def list(
+        self,
+        *,
+        extraction_agent_id: str,
+        limit: int | None = None,
+        skip: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SyncPaginatedExtractRuns[ExtractRun]:
+        """List an agent's extraction runs: ``GET /api/v1/extraction/runs``.
+
+        Iterating over the result walks every run, fetching each page (``limit`` runs,
+        the next at ``skip`` past it) only as the loop reaches it. The async client sends
+        nothing until the result is iterated or awaited (for the first page); the sync
+        client returns the first page, which iterates over every run. ``iter_pages()``
+        walks page by page.
+
+        Args:
+            extraction_agent_id: The agent whose runs to list.
+            limit: Runs per page.
+            skip: Runs to skip before the first page.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each page's attempts (or a ``Timeout``), overriding the client's.
+
+        Raises:
+            ValueError: ``extraction_agent_id`` is empty, ``limit`` is below 1 or ``skip``
+                is negative.
+        """
+        return SyncPaginatedExtractRuns[ExtractRun](
+            self._client._runtime,
+            self._client._async.extraction.runs.list(
+                extraction_agent_id=extraction_agent_id,
+                limit=limit,
+                skip=skip,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+    def delete(
+        self,
+        run_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> object:
+        """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
+
+        Args:
+            run_id: The run's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields merged into the JSON body (refused where there is none).
+            timeout: Seconds for each attempt (or a ``Timeout``), overriding the client's.
+
+        Returns:
+            The server's JSON answer as decoded (``None`` for an empty body).
+
+        Raises:
+            ValueError: ``run_id`` is empty or not a single path segment.
+            NotFoundError: No such run.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.extraction.runs.delete,
+            run_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
 
     def get(
         self,
@@ -724,10 +1799,38 @@ class RunsResource:
 
 
 class RunsResourceWithRawResponse:
-    """``extraction.runs.with_raw_response``: each method returns a ``RawResponse``."""
+    """``extraction.runs.with_raw_response``: each method returns an ``APIResponse``."""
 
     def __init__(self, client: LlamaCloud) -> None:
         self._client = client
+
+    def delete(
+        self,
+        run_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[object]:
+        """Delete an extraction run: ``DELETE /api/v1/extraction/runs/{run_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.delete,
+                run_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
 
     def get(
         self,
@@ -739,20 +1842,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractRun]:
+    ) -> APIResponse[ExtractRun]:
         """Get an extraction run by ID: ``GET /api/v1/extraction/runs/{run_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.runs.with_raw_response.get,
-            run_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.get,
+                run_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_by_job(
@@ -765,20 +1870,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> RawResponse[ExtractRun]:
+    ) -> APIResponse[ExtractRun]:
         """Get the run of an extraction job: ``GET /api/v1/extraction/runs/by-job/{job_id}``.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.call(
-            self._client._async.extraction.runs.with_raw_response.get_by_job,
-            job_id,
-            organization_id=organization_id,
-            project_id=project_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.extraction.runs.with_raw_response.get_by_job,
+                job_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
         )
 
     def get_many(
@@ -791,20 +1898,22 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get many extraction runs by ID, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.runs.with_raw_response.get_many(
-                run_ids,
-                organization_id=organization_id,
-                project_id=project_id,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                **options,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.runs.with_raw_response.get_many(
+                    run_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
             )
         )
 
@@ -818,19 +1927,375 @@ class RunsResourceWithRawResponse:
         extra_query: Query | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         **options: Unpack[BulkOptions],
-    ) -> Iterator[BulkResult[RawResponse[ExtractRun]]]:
+    ) -> Iterator[BulkResult[APIResponse[ExtractRun]]]:
         """Get the runs of many extraction jobs, concurrently.
 
-        Returns the undecoded ``RawResponse``; its ``parse()`` gives the model.
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
         """
-        return self._client._runtime.iterate(
-            self._client._async.extraction.runs.with_raw_response.get_many_by_job(
-                job_ids,
+        return sync_results(
+            self._client._runtime.iterate(
+                self._client._async.extraction.runs.with_raw_response.get_many_by_job(
+                    job_ids,
+                    organization_id=organization_id,
+                    project_id=project_id,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    timeout=timeout,
+                    **options,
+                )
+            )
+        )
+
+
+class FilesResource:
+    """Files uploaded for parsing, extraction and the other products."""
+
+    def __init__(self, client: LlamaCloud) -> None:
+        self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> FilesResourceWithRawResponse:
+        """The same methods, returning the undecoded ``APIResponse``."""
+        return FilesResourceWithRawResponse(self._client)
+
+    def create(
+        self,
+        *,
+        file: FileTypes,
+        purpose: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        external_file_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> FileCreateResponse:
+        """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
+
+        The file is streamed from its source in small chunks, so its size does not
+        matter to memory; a retried attempt sends it again from its start. An upload is
+        not idempotent: it is retried only when the failure proves the server did not
+        get the whole request (a connection never made, or broken before the body was
+        sent to its end), or on a 429.
+
+        Args:
+            file: The file: a path (``str`` or ``os.PathLike``), a binary file object
+                (read from its current position, left open), bytes, or a
+                ``(file name, content[, content type[, headers]])`` tuple.
+            purpose: How the file will be used, which sets its storage and retention:
+                one of ``FilePurpose`` (``"extract"``, ``"parse"``, ``"user_data"``, …).
+            organization_id: The organization to upload to.
+            project_id: The project to upload to.
+            external_file_id: Your own ID for the file (e.g. its content hash), to find
+                it again with ``files.list(external_file_id=...)``.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: More form fields, sent beside ``purpose`` (strings, numbers, bools).
+            timeout: Seconds for each attempt, the whole upload included, overriding the
+                client's ``timeout``.
+
+        Returns:
+            The uploaded file, with the ``id`` extract jobs take.
+
+        Raises:
+            FileNotFoundError: A path that does not exist.
+            IsADirectoryError: A path that is a directory.
+            TypeError: ``file`` is not one of the accepted kinds, or a text-mode file.
+            ValueError: The file is empty, or ``purpose`` is unknown.
+            APIError: The upload failed (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.create,
+            file=file,
+            purpose=purpose,
+            organization_id=organization_id,
+            project_id=project_id,
+            external_file_id=external_file_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def retrieve(
+        self,
+        file_id: str,
+        *,
+        expand: Sequence[str] | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> FileRetrieveResponse:
+        """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
+
+        Args:
+            file_id: The file's ID.
+            expand: Fields to expand (e.g. ``["download_url"]``).
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: ``file_id`` is empty or not a single path segment.
+            NotFoundError: No such file.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.retrieve,
+            file_id,
+            expand=expand,
+            organization_id=organization_id,
+            project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def delete(
+        self,
+        file_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> None:
+        """Delete a file: ``DELETE /api/v1/beta/files/{file_id}``.
+
+        Args:
+            file_id: The file's ID.
+            organization_id: The organization it belongs to.
+            project_id: The project it belongs to.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Fields of a JSON body for this call only.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: ``file_id`` is empty or not a single path segment.
+            NotFoundError: No such file.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.delete,
+            file_id,
+            organization_id=organization_id,
+            project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def content(
+        self,
+        file_id: str,
+        *,
+        expires_at_seconds: int | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> PresignedURL:
+        """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
+
+        Args:
+            file_id: The file's ID.
+            expires_at_seconds: How long the URL stays valid, in seconds.
+            organization_id: The organization to read from.
+            project_id: The project to read from.
+            extra_headers: Headers for this call only (``Authorization`` is refused).
+            extra_query: Query parameters for this call only, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each attempt, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: ``file_id`` is malformed, or ``expires_at_seconds`` is not positive.
+            NotFoundError: No such file.
+            APIError: Any other failure (see the error hierarchy).
+        """
+        return self._client._runtime.call(
+            self._client._async.files.content,
+            file_id,
+            expires_at_seconds=expires_at_seconds,
+            organization_id=organization_id,
+            project_id=project_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+    def list(
+        self,
+        *,
+        expand: Sequence[str] | None = None,
+        external_file_id: str | None = None,
+        file_ids: Sequence[str] | None = None,
+        file_name: str | None = None,
+        order_by: str | None = None,
+        organization_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SyncPaginatedCursor[FileListResponse]:
+        """List files: ``GET /api/v1/beta/files``.
+
+        Nothing is sent until the result is used: ``async for f in client.files.list()``
+        walks every file, fetching each page as the loop reaches it (``break`` stops);
+        ``await`` it for the first page (``items``, ``next_page_token``), or use
+        ``iter_pages()``.
+
+        Args:
+            expand: Fields to expand on each file.
+            external_file_id: Only files with this external ID.
+            file_ids: Only these files.
+            file_name: Only files with this exact name.
+            order_by: ``"name"`` (ascending), ``"id"`` (ascending) or ``"created_at"``
+                (newest first).
+            organization_id: The organization to read from.
+            page_size: Files per page (the server's default is 50, its maximum 1000).
+            page_token: Start at this page (a ``next_page_token``).
+            project_id: The project to read from.
+            extra_headers: Headers for every page's request (``Authorization`` is refused).
+            extra_query: Query parameters for every page, beside the method's own.
+            extra_body: Accepted for compatibility; a GET has no body, so it must be empty.
+            timeout: Seconds for each page's attempts, overriding the client's ``timeout``.
+
+        Raises:
+            ValueError: A filter is malformed: an unknown ``order_by``, an empty
+                ``file_ids``, a ``page_size`` below 1.
+        """
+        return SyncPaginatedCursor[FileListResponse](
+            self._client._runtime,
+            self._client._async.files.list(
+                expand=expand,
+                external_file_id=external_file_id,
+                file_ids=file_ids,
+                file_name=file_name,
+                order_by=order_by,
+                organization_id=organization_id,
+                page_size=page_size,
+                page_token=page_token,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
+
+class FilesResourceWithRawResponse:
+    """``files.with_raw_response``: each method returns an ``APIResponse``."""
+
+    def __init__(self, client: LlamaCloud) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        file: FileTypes,
+        purpose: str,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        external_file_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[FileCreateResponse]:
+        """Upload a file: ``POST /api/v1/beta/files`` (``multipart/form-data``).
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.files.with_raw_response.create,
+                file=file,
+                purpose=purpose,
+                organization_id=organization_id,
+                project_id=project_id,
+                external_file_id=external_file_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
+
+    def retrieve(
+        self,
+        file_id: str,
+        *,
+        expand: Sequence[str] | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[FileRetrieveResponse]:
+        """Get a file's metadata: ``GET /api/v1/beta/files/{file_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.files.with_raw_response.retrieve,
+                file_id,
+                expand=expand,
                 organization_id=organization_id,
                 project_id=project_id,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
-                **options,
+            )
+        )
+
+    def content(
+        self,
+        file_id: str,
+        *,
+        expires_at_seconds: int | None = None,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[PresignedURL]:
+        """Get a presigned URL to download a file: ``GET /api/v1/beta/files/{file_id}/content``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.files.with_raw_response.content,
+                file_id,
+                expires_at_seconds=expires_at_seconds,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             )
         )

@@ -9,6 +9,7 @@ chain. The error is raised outside the `except` block, so `__context__` is empty
     raised                                       becomes
     asyncio.TimeoutError (any aiohttp timeout)   APITimeoutError
     ssl.SSLError, aiohttp.ClientSSLError          APIConnectionError ("TLS error")
+    aiohttp.ClientHttpProxyError 407             ProxyAuthenticationError
     aiohttp.ClientResponseError (bad HTTP)       APIConnectionError
     any other aiohttp.ClientError, OSError       APIConnectionError
     our own APIError (size cap, bad encoding)    itself
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._errors import APIConnectionError, APIError, APITimeoutError
+from ._errors import APIConnectionError, APIError, APITimeoutError, ProxyAuthenticationError
 from ._safetext import Redactor, clean, shorten
 from ._types import Timeout
 
@@ -55,6 +56,14 @@ def translated(
     elif isinstance(exc, (ssl.SSLError, ssl.CertificateError, aiohttp.ClientSSLError)):
         error = APIConnectionError(
             f"{method} {url} failed: TLS error: {_describe(exc, redactor)}", method=method, url=str(url)
+        )
+        cause = exc
+    elif isinstance(exc, aiohttp.ClientHttpProxyError) and exc.status == 407:
+        error = ProxyAuthenticationError(
+            f"{method} {url} failed: the proxy answered 407 Proxy Authentication Required: it "
+            "wants credentials in the proxy URL, or refused the ones given",
+            method=method,
+            url=str(url),
         )
         cause = exc
     elif isinstance(exc, (aiohttp.ClientError, OSError)):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import time
 import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -56,7 +57,7 @@ _ASYNCIO_READ_SIZE = 256 * 1024
 class Reply:
     """A response read in full: status, headers and body bytes, and the Request it answers."""
 
-    __slots__ = ("content", "headers", "redactor", "request", "status", "url")
+    __slots__ = ("attempt", "content", "elapsed", "headers", "redactor", "request", "status", "url")
 
     def __init__(
         self,
@@ -74,6 +75,15 @@ class Reply:
         self.content = content
         self.redactor = redactor
         """Removes the client's secrets from what errors about this reply show."""
+        self.attempt = 1
+        """Which attempt of its call got this reply (1 for the first)."""
+        self.elapsed = 0.0
+        """Seconds the attempt took, from before sending to the last byte read."""
+
+    def timed(self, attempt: int, started: float) -> None:
+        """Record which attempt this is and when it started (a ``time.monotonic()``)."""
+        self.attempt = attempt
+        self.elapsed = time.monotonic() - started
 
     @property
     def method(self) -> str:
@@ -140,13 +150,14 @@ class Transport:
             proxy, headers = None, request.headers
         else:
             proxy, headers = routes.for_url(url), self._with_session_headers(request.headers)
-        method = request.method
+        method, body = request.method, request.body
+        data = body if body is None or isinstance(body, bytes) else body.payload()
         try:
             async with session.request(
                 method,
                 url,
                 headers=headers,
-                data=request.body,
+                data=data,
                 timeout=client_timeout,
                 allow_redirects=False,
                 proxy=proxy,
@@ -157,7 +168,7 @@ class Transport:
                     return Reply(request, str(url), status, response.headers, content, self._redactor)
                 location = response.headers["Location"]
         except Exception as exc:
-            error = translated(exc, method, url, timeout, self._redactor)
+            error = translated(_unsent_or(exc, data), method, url, timeout, self._redactor)
         else:
             return await self._follow(current, request, url, status, location, timeout, max_size)
         raise error
@@ -178,6 +189,7 @@ class Transport:
             here = self._redirect_target(request, url, here, status, location)
             if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
                 method, body = "GET", None
+            data = body if body is None or isinstance(body, bytes) else body.payload()
             routes = current.routes
             if routes is None:
                 proxy, headers = None, request.headers
@@ -188,7 +200,7 @@ class Transport:
                     method,
                     here,
                     headers=headers,
-                    data=body,
+                    data=data,
                     timeout=self._timeouts[timeout],
                     allow_redirects=False,
                     proxy=proxy,
@@ -199,7 +211,7 @@ class Transport:
                         return Reply(request, str(url), status, response.headers, content, self._redactor)
                     location = response.headers["Location"]
             except Exception as exc:
-                error = translated(exc, method, here, timeout, self._redactor)
+                error = translated(_unsent_or(exc, data), method, here, timeout, self._redactor)
             else:
                 continue
             raise error
@@ -277,6 +289,18 @@ def transport_for(options: ClientOptions, transports: list[Transport]) -> Transp
     )
     transports.append(transport)
     return transport
+
+
+def _unsent_or(exc: Exception, data: object) -> Exception:
+    """`exc`, or when it broke the connection before a streamed body was written to its
+    end, a `BodyNotSent` caused by it: the server cannot have processed the request."""
+    if getattr(data, "complete", True) or not isinstance(exc, (aiohttp.ClientError, OSError)):
+        return exc
+    from ._upload import BodyNotSent  # only uploads, and only on this error path, need it
+
+    unsent = BodyNotSent(f"the connection failed before the body was sent: {type(exc).__name__}: {exc}")
+    unsent.__cause__ = exc
+    return unsent
 
 
 def _client_timeout(timeout: float | Timeout | None) -> aiohttp.ClientTimeout:

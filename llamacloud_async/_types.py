@@ -1,11 +1,23 @@
-"""Small shared types: the NOT_GIVEN sentinel and the timeouts a call or a client takes."""
+"""Small shared types: the NOT_GIVEN sentinel, the timeouts a call or a client takes, file inputs."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from typing import Final, Protocol, TypeAlias, cast
+from typing import IO, Final, Protocol, TypeAlias, cast
 
-__all__ = ["NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout", "TimeoutArg", "checked_timeout"]
+__all__ = [
+    "NOT_GIVEN",
+    "Body",
+    "FileContent",
+    "FileTypes",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "Timeout",
+    "TimeoutArg",
+    "checked_timeout",
+]
 
 Headers: TypeAlias = Mapping[str, str]
 """A call's ``extra_headers``."""
@@ -130,3 +142,16 @@ def _checked_phase(name: str, value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise ValueError(f"Timeout {name} must be a positive number or None, got {value!r}")
     return float(value)
+
+
+FileContent: TypeAlias = IO[bytes] | bytes | os.PathLike[str] | str
+"""A file's content: a binary file object, bytes, or a path (``str`` or ``PathLike``)."""
+
+FileTypes: TypeAlias = (
+    FileContent
+    | tuple[str | None, FileContent]
+    | tuple[str | None, FileContent, str | None]
+    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
+)
+"""What ``files.create(file=...)`` accepts, as in the official SDK: the content, or a
+``(file name, content[, content type[, headers]])`` tuple."""

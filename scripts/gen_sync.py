@@ -21,6 +21,7 @@ import builtins
 import difflib
 import importlib
 import inspect
+import json
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -65,6 +66,9 @@ class ReturnKind:
     """The sync return annotation, ``{}`` standing for the async type's argument."""
     imports: tuple[tuple[str, str], ...] = ()
     """(name, module) the sync annotation needs."""
+    raw_wrap: str = "sync_response"
+    """The ``_response`` function turning the result of a ``with_raw_response`` method into
+    the sync flavour (``AsyncAPIResponse`` -> ``APIResponse``)."""
 
 
 RETURN_KINDS: dict[str, ReturnKind] = {
@@ -72,9 +76,22 @@ RETURN_KINDS: dict[str, ReturnKind] = {
         "iterate",
         "Iterator[BulkResult[{}]]",
         (("Iterator", "collections.abc"), ("BulkResult", f"{PACKAGE}.bulk")),
+        raw_wrap="sync_results",
+    ),
+    "AsyncJobWatcher": ReturnKind("iterate", "Iterator[{}]", (("Iterator", "collections.abc"),)),
+    "AsyncPaginator": ReturnKind("page", "Sync{page}"),
+    "RunMany": ReturnKind(
+        "iterate",
+        "Iterator[DocumentResult]",
+        (("Iterator", "collections.abc"), ("DocumentResult", f"{PACKAGE}.pipeline")),
     ),
 }
-"""Async iterator types by name; any ``async def`` is a coroutine and returns its result."""
+"""Async iterator types by name; any ``async def`` is a coroutine and returns its result.
+
+``page``: an ``AsyncPaginator[Item, AsyncXPage[Item]]`` becomes ``SyncXPage[Item]`` from
+``pagination``, built on the runtime with the paginator (it fetches the first page, as
+the official sync SDK's ``list`` does, and iterates over every item).
+"""
 
 COROUTINE = ReturnKind("call", "{}")
 
@@ -234,7 +251,7 @@ def _docstring(
     if raw:
         doc = (
             doc.splitlines()[0]
-            + "\n\nReturns the undecoded ``RawResponse``; its ``parse()`` gives the model."
+            + "\n\nReturns the undecoded ``APIResponse``; its ``parse()`` gives the model."
         )
     body = textwrap.indent(doc, indent).lstrip()
     if "\n" in doc:
@@ -268,10 +285,17 @@ def _parameter(arg: ast.arg, default: ast.expr | None, names: Names, module: Mod
         names.use(annotation, module)
         text += f": {annotation}"
     if default is not None:
-        value = ast.unparse(default)
+        value = _literal(default)
         names.use(value, module)
         text += f" = {value}" if arg.annotation is not None else f"={value}"
     return text
+
+
+def _literal(node: ast.expr) -> str:
+    """``node`` as source, strings in double quotes as the formatter writes them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return json.dumps(node.value)
+    return ast.unparse(node)
 
 
 def _call_arguments(node: ast.AsyncFunctionDef | ast.FunctionDef) -> list[str]:
@@ -290,12 +314,21 @@ def _def(name: str, params: list[str], returns: str, doc: str, body: list[str]) 
     return head + doc + "".join(f"        {line}\n" for line in body)
 
 
-def _call_body(target: str, arguments: list[str], kind: ReturnKind) -> list[str]:
+def _call_body(
+    target: str, arguments: list[str], kind: ReturnKind, names: Names, raw: bool, returns: str
+) -> list[str]:
     runtime = f"self._client._runtime.{kind.runtime_call}"
-    if kind is COROUTINE:
-        return [f"return {runtime}(", f"    {target},", *[f"    {a}," for a in arguments], ")"]
     call = [f"        {a}," for a in arguments]
-    return [f"return {runtime}(", f"    {target}(", *call, "    )", ")"]
+    if kind is COROUTINE:
+        body = [f"{runtime}(", f"    {target},", *[f"    {a}," for a in arguments], ")"]
+    elif kind.runtime_call == "page":
+        body = [f"{returns}(", "    self._client._runtime,", f"    {target}(", *call, "    ),", ")"]
+    else:
+        body = [f"{runtime}(", f"    {target}(", *call, "    )", ")"]
+    if not raw:
+        return ["return " + body[0], *body[1:]]
+    names.imports[kind.raw_wrap] = f"{PACKAGE}._response"
+    return [f"return {kind.raw_wrap}(", *[f"    {line}" for line in body], ")"]
 
 
 def _return_kind(node: ast.AsyncFunctionDef | ast.FunctionDef, returns: str) -> tuple[ReturnKind, str]:
@@ -312,22 +345,36 @@ def _return_kind(node: ast.AsyncFunctionDef | ast.FunctionDef, returns: str) -> 
     return kind, argument.removesuffix("]")
 
 
+def _sync_page(argument: str, names: Names) -> tuple[str, str]:
+    """For ``Item, AsyncXPage[Item]``: the item type and ``SyncXPage[Item]``, imported."""
+    item, _, page = (part.strip() for part in argument.partition(","))
+    page_class, _, page_argument = page.partition("[")
+    sync_class = "Sync" + page_class.removeprefix("Async")
+    names.imports[sync_class] = f"{PACKAGE}.pagination"
+    return item, f"{sync_class}[{page_argument}"
+
+
 def render_method(method: Method, path: str, names: Names, raw: bool) -> str:
     node = method.node
     kind, item = _return_kind(node, ast.unparse(node.returns) if node.returns else "None")
-    names.use(item, method.module)
-    for name, module in kind.imports:
-        names.imports[name] = module
-    returns = kind.sync_type.format(_raw(item, names) if raw else item)
+    if kind.runtime_call == "page":
+        item, returns = _sync_page(item, names)
+        names.use(item, method.module)
+    else:
+        if item:
+            names.use(item, method.module)
+        for name, module in kind.imports:
+            names.imports[name] = module
+        returns = kind.sync_type.format(_raw(item, names) if raw else item)
     target = f"self._client._async.{path}.{'with_raw_response.' if raw else ''}{node.name}"
     params = _signature(node, names, method.module)
-    body = _call_body(target, _call_arguments(node), kind)
+    body = _call_body(target, _call_arguments(node), kind, names, raw, returns)
     return _def(node.name, params, returns, _docstring(node, "        ", raw=raw), body)
 
 
 def _raw(model: str, names: Names) -> str:
-    names.imports["RawResponse"] = f"{PACKAGE}._response"
-    return f"RawResponse[{model}]"
+    names.imports["APIResponse"] = f"{PACKAGE}._response"
+    return f"APIResponse[{model}]"
 
 
 def render_resource(resource: Resource, names: Names) -> str:
@@ -342,7 +389,7 @@ def render_resource(resource: Resource, names: Names) -> str:
             _property(
                 "with_raw_response",
                 resource.raw_class,
-                "The same methods, returning the undecoded ``RawResponse``.",
+                "The same methods, returning the undecoded ``APIResponse``.",
             )
         )
     for method in resource.methods:
@@ -351,13 +398,35 @@ def render_resource(resource: Resource, names: Names) -> str:
     if resource.raw_class is not None:
         raw = [
             f"\n\nclass {resource.raw_class}:\n",
-            f'    """``{resource.path}.with_raw_response``: each method returns a ``RawResponse``."""\n\n',
+            f'    """``{resource.path}.with_raw_response``: each method returns an ``APIResponse``."""\n\n',
         ]
         raw.append("    def __init__(self, client: LlamaCloud) -> None:\n        self._client = client\n")
+        raw_names = _raw_method_names(resource)
         for method in resource.methods:
-            raw.append("\n" + render_method(method, resource.path, names, raw=True))
+            if method.node.name in raw_names:
+                raw.append("\n" + render_method(method, resource.path, names, raw=True))
         text += "".join(raw)
     return text
+
+
+def _raw_method_names(resource: Resource) -> set[str]:
+    """The methods the async ``...WithRawResponse`` class offers: the ``self.<name> = ...``
+    of its ``__init__`` (methods of many requests, such as waits and pages, have none)."""
+    raw_class = f"Async{resource.raw_class}"
+    node = next(
+        n
+        for n in ast.parse(inspect.getsource(resource.module)).body
+        if isinstance(n, ast.ClassDef) and n.name == raw_class
+    )
+    return {
+        target.attr
+        for statement in ast.walk(node)
+        if isinstance(statement, ast.Assign)
+        for target in statement.targets
+        if isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    }
 
 
 def _property(attribute: str, sync_class: str, doc: str) -> str:

@@ -13,12 +13,12 @@ import pytest
 from llamacloud_async import (
     APIConnectionError,
     APIResponseValidationError,
+    AsyncAPIResponse,
     AsyncLlamaCloud,
     AuthenticationError,
     InternalServerError,
     LlamaCloud,
     NotFoundError,
-    RawResponse,
 )
 from llamacloud_async.bulk import BulkProgress
 from llamacloud_async.testing import Delay, FakeLlamaCloud, Status, TruncatedJSON
@@ -193,7 +193,7 @@ async def test_a_malformed_body_fails_its_item_and_counts_as_failed(fake: FakeLl
     assert isinstance(failed[0].error, APIResponseValidationError)
     assert failed[0].error.status_code == 200
     assert (snapshots[-1].done, snapshots[-1].failed) == (10, 1)
-    assert all(isinstance(r.value, RawResponse) for r in raw)
+    assert all(isinstance(r.value, AsyncAPIResponse) for r in raw)
 
 
 async def test_every_bulk_method_uses_its_endpoint(fake: FakeLlamaCloud) -> None:

@@ -176,6 +176,17 @@ def test_api_key_falls_back_to_llama_parse_api_key(monkeypatch: pytest.MonkeyPat
     assert AsyncLlamaCloud().api_key == "llx-parse-key"
 
 
+def test_llama_cloud_custom_headers_are_default_headers_the_constructor_overrides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LLAMA_CLOUD_CUSTOM_HEADERS", "X-Team: research\nnot a header\r\nX-Run :  7 \r\n")
+    with FakeLlamaCloud(api_key=API_KEY).serve_in_thread() as server:
+        with LlamaCloud(api_key=API_KEY, base_url=server.base_url, default_headers={"X-Run": "8"}) as client:
+            client.extract.get("job-1")
+        (request,) = server.requests
+        assert (request.headers["X-Team"], request.headers["X-Run"]) == ("research", "8")
+
+
 @pytest.mark.parametrize(
     ("value", "level"), [("debug", logging.DEBUG), ("info", logging.INFO), ("", logging.NOTSET)]
 )
@@ -184,3 +195,41 @@ def test_llama_cloud_log_sets_the_package_log_level(value: str, level: int) -> N
     env = {**os.environ, "LLAMA_CLOUD_LOG": value}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert int(out.stdout) == level
+
+
+async def test_lifecycle_calls_take_extras_on_every_request_they_make(fake: FakeLlamaCloud) -> None:
+    async with AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=0) as client:
+        extras = {"extra_headers": {"X-Trace": "life"}, "extra_query": {"tag": "t"}}
+        job = await client.extract.create(
+            file_input="dfl-extras",
+            configuration={"data_schema": {"type": "object", "properties": {"n": {"type": "string"}}}},
+            extra_body={"webhook_configurations": []},
+            **extras,
+        )
+        await client.extract.wait_for_completion(job.id, polling_interval=0.01, **extras)
+        assert [item.id async for item in client.extract.list(page_size=1, **extras)]
+    lifecycle = [r for r in fake.requests if r.path.startswith("/api/v2/extract")]
+    assert [r.method for r in lifecycle][:2] == ["POST", "GET"]  # the create, then a poll
+    assert lifecycle[-1].path == "/api/v2/extract"  # a page of the list
+    assert all(r.headers.get("X-Trace") == "life" and ("tag", "t") in r.query for r in lifecycle)
+
+
+async def test_extra_body_is_merged_into_a_create_s_json_body() -> None:
+    from llamacloud_async._request import Request
+
+    request = Request("POST", "/x", body=b'{"a":1}').with_extras(None, None, {"b": [2]})
+    assert request.body == b'{"a":1,"b":[2]}'
+    empty = Request("POST", "/x").with_extras(None, None, {"b": 2})
+    assert (empty.body, (empty.headers or {})["Content-Type"]) == (b'{"b":2}', "application/json")
+    with pytest.raises(TypeError, match="extra_body cannot be encoded"):
+        Request("POST", "/x").with_extras(None, None, {"b": object()})
+
+
+async def test_extra_body_on_a_read_is_refused_before_any_request(
+    fake: FakeLlamaCloud, client: AsyncLlamaCloud
+) -> None:
+    with pytest.raises(ValueError, match="GET request has no body"):
+        client.extract.list(extra_body={"x": 1})
+    with pytest.raises(ValueError, match="GET request has no body"):
+        await client.extract.wait_for_completion("job-1", extra_body={"x": 1})
+    assert fake.requests == []

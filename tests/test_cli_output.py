@@ -44,6 +44,7 @@ BAD_BODIES = {
     "job-latin1": b'{"data": "caf\xe9"}',
     "job-null": b"null",
     "job-two": b'{"a": 1}\n{"b": 2}',
+    "job-deep": b'{"data":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
 }
 
 
@@ -73,6 +74,7 @@ def test_raw_never_splices_a_bad_body_into_the_line(fake: FakeLlamaCloud, tmp_pa
     assert "not valid JSON" in by_id["job-html"]["error"]["message"]
     assert "UTF-8" in by_id["job-latin1"]["error"]["message"]
     assert "not a JSON object" in by_id["job-null"]["error"]["message"]
+    assert "nested too deeply" in by_id["job-deep"]["error"]["message"]
     assert by_id["job-pretty"]["data"] == {"data": {"k": "v"}, "run_id": "r"}
     assert by_id["job-1"]["ok"] is True
     assert by_id["job-2"]["ok"] is True

@@ -8,7 +8,7 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
-from llamacloud_async import AsyncLlamaCloud, RawResponse
+from llamacloud_async import AsyncAPIResponse, AsyncLlamaCloud
 from llamacloud_async.types import ExtractRun, ExtractV2Job, JobGetResultResponse
 
 from .conftest import BASE_URL, fixture_bytes
@@ -150,12 +150,12 @@ async def test_raw_response_gives_status_headers_bytes_and_parse(
 
     raw = await client.extraction.runs.with_raw_response.get("r")
 
-    assert isinstance(raw, RawResponse)
+    assert isinstance(raw, AsyncAPIResponse)
     assert raw.status_code == 200
     assert raw.request_id == "req-7"
     assert raw.headers["X-Request-Id"] == "req-7"
     assert raw.content == body
-    assert raw.parse().id == "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"
+    assert (await raw.parse()).id == "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"
 
 
 async def test_every_resource_has_raw_access(client: AsyncLlamaCloud, mocked: aioresponses) -> None:
@@ -165,8 +165,8 @@ async def test_every_resource_has_raw_access(client: AsyncLlamaCloud, mocked: ai
     )
     mocked.get(f"{BASE_URL}/api/v1/extraction/runs/by-job/j", body=fixture_bytes("extraction_run.json"))
 
-    job = (await client.extract.with_raw_response.get("e")).parse()
-    result = (await client.extraction.jobs.with_raw_response.get_result("j")).parse()
-    run = (await client.extraction.runs.with_raw_response.get_by_job("j")).parse()
+    job = await (await client.extract.with_raw_response.get("e")).parse()
+    result = await (await client.extraction.jobs.with_raw_response.get_result("j")).parse()
+    run = await (await client.extraction.runs.with_raw_response.get_by_job("j")).parse()
 
     assert (type(job), type(result), type(run)) == (ExtractV2Job, JobGetResultResponse, ExtractRun)

@@ -21,15 +21,16 @@ from llamacloud_async import (
     ClientClosedError,
     ConflictError,
     InternalServerError,
+    LlamaCloud,
     LlamaCloudError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
 )
-from llamacloud_async.testing import FakeLlamaCloud
+from llamacloud_async.testing import FakeLlamaCloud, Status
 
-from .conftest import BASE_URL, fixture_json
+from .conftest import API_KEY, BASE_URL, fixture_json
 from .rawhttp import RawServer, http
 
 RUN_URL = f"{BASE_URL}/api/v1/extraction/runs/r"
@@ -252,7 +253,7 @@ async def test_raw_parse_raises_validation_error(client: AsyncLlamaCloud, mocked
 
     assert raw.content == b"null"
     with pytest.raises(APIResponseValidationError):
-        raw.parse()
+        await raw.parse()
 
 
 async def test_oversized_body_error_keeps_a_plain_request_id_header(mocked: aioresponses) -> None:
@@ -290,3 +291,85 @@ def test_an_error_message_is_escaped_and_bounded() -> None:
 def test_a_closed_client_error_is_also_a_runtime_error() -> None:
     assert issubclass(ClientClosedError, LlamaCloudError)
     assert issubclass(ClientClosedError, RuntimeError)
+
+
+# --- the official error surface: body, response, request -----------------------------------
+
+
+async def test_body_is_the_decoded_json_and_response_a_small_value(
+    live_client: AsyncLlamaCloud, fake: FakeLlamaCloud
+) -> None:
+    fake.inject(Status(404), route="extract", times=1)
+    with pytest.raises(NotFoundError) as caught:
+        await live_client.extract.get("missing", expand="usage")
+    error = caught.value
+
+    assert isinstance(error.body, dict)
+    assert "detail" in error.body
+    response = error.response
+    assert response.status_code == 404
+    assert response.json() == error.body
+    assert response.text == response.content.decode()
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.request is not None
+    assert response.request.method == "GET"
+
+
+async def test_request_gives_method_and_url(live_client: AsyncLlamaCloud, fake: FakeLlamaCloud) -> None:
+    fake.inject(Status(500), route="run", times=1)
+    with pytest.raises(InternalServerError) as caught:
+        await live_client.extraction.runs.get("run-1", project_id="p")
+
+    request = caught.value.request
+    assert request.method == "GET"
+    assert request.url == f"{fake.base_url}/api/v1/extraction/runs/run-1?project_id=p"
+    assert request.content == b""
+    assert API_KEY not in repr(request)
+    assert not hasattr(request, "headers")
+
+
+async def test_a_text_body_is_text_and_json_of_it_raises(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    mocked.get(RUN_URL, status=502, body=b"  bad gateway \n")
+    with pytest.raises(InternalServerError) as caught:
+        await client.extraction.runs.get("r")
+    assert caught.value.body == "bad gateway"
+    with pytest.raises(msgspec.DecodeError):
+        caught.value.response.json()
+
+
+async def test_a_connection_error_has_a_request_and_no_body() -> None:
+    async with AsyncLlamaCloud(api_key=API_KEY, base_url="http://127.0.0.1:1", max_retries=0) as client:
+        with pytest.raises(APIConnectionError) as caught:
+            await client.extraction.runs.get("r")
+    assert caught.value.body is None
+    assert caught.value.request.url == "http://127.0.0.1:1/api/v1/extraction/runs/r"
+    assert not hasattr(caught.value, "response")
+
+
+async def test_the_echoed_key_is_redacted_in_body_but_not_in_response_bytes(
+    client: AsyncLlamaCloud, mocked: aioresponses
+) -> None:
+    mocked.get(RUN_URL, status=401, payload={"detail": f"bad key {API_KEY}"})
+    with pytest.raises(AuthenticationError) as caught:
+        await client.extraction.runs.get("r")
+    error = caught.value
+    assert API_KEY not in str(error)
+    assert API_KEY not in repr(error.body)
+    assert API_KEY in error.response.text  # the bytes as received, read on purpose
+
+
+def test_sync_errors_carry_the_same_surface() -> None:
+    with FakeLlamaCloud(api_key=API_KEY).serve_in_thread() as fake:
+        fake.inject(Status(422), route="extract", times=1)
+        with (
+            LlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=0) as client,
+            pytest.raises(UnprocessableEntityError) as caught,
+        ):
+            client.extract.get("ext-1")
+    error = caught.value
+    assert isinstance(error.body, dict)
+    assert error.response.status_code == 422
+    assert error.request.method == "GET"
+    assert error.request.url.endswith("/api/v2/extract/ext-1")

@@ -44,7 +44,7 @@ async def test_generated_bodies_are_deterministic_and_sized_by_rows() -> None:
         first = await client.extraction.runs.with_raw_response.get("run-1")
         again = await client.extraction.runs.with_raw_response.get("run-1")
     assert first.content == again.content
-    run = first.parse()
+    run = await first.parse()
     assert isinstance(run, ExtractRun)
     assert isinstance(run.data, dict)
     assert len(run.data["line_items"]) == 50

@@ -96,6 +96,10 @@ def _request_id_is_cut(error: APIError) -> None:
     assert "r" * 100 not in str(error)
 
 
+def _request_id_is_escaped(error: APIError) -> None:
+    assert "caf\\udce9" in str(error)  # the undecodable byte, as aiohttp kept it, escaped
+
+
 def _escaped(error: APIError) -> None:
     assert "\\x1b[2J" in str(error)
     assert "\\u202e" in str(error)
@@ -223,6 +227,12 @@ CASES = [
         _says_base_url,
     ),
     Case(
+        "500 with a request id that is not UTF-8",
+        lambda r: http(500, {"x-request-id": "caf?"}, b"no").replace(b"caf?", b"caf\xe9"),
+        InternalServerError,
+        _request_id_is_escaped,
+    ),
+    Case(
         "a declared body larger than max_response_size",
         lambda r: http(200, {"Content-Length": str(10**9)}),
         APIResponseValidationError,
@@ -271,6 +281,7 @@ async def test_a_hostile_server_gets_a_clean_typed_error(
     assert KEY not in caplog.text
     assert len(str(error)) < 500
     assert not UNSAFE.search(str(error)), repr(str(error))
+    str(error).encode("utf-8")  # no lone surrogate: it can be written to a UTF-8 log
     assert server.requests, "the request reached the server"
     if case.check is not None:
         case.check(error)

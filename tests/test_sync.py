@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 from llamacloud_async import (
+    APIResponse,
     APIResponseValidationError,
     AsyncLlamaCloud,
     LlamaCloud,
     NotFoundError,
-    RawResponse,
 )
 from llamacloud_async.testing import FakeLlamaCloud, Status, TruncatedJSON
 from llamacloud_async.types import ExtractRun, ExtractV2Job, JobGetResultResponse
@@ -72,7 +72,7 @@ def test_every_endpoint_returns_the_async_models(client: LlamaCloud, fake: FakeL
     assert isinstance(client.extraction.runs.get("run-1", project_id="p"), ExtractRun)
     assert client.extraction.runs.get_by_job("job-1").job_id == "job-1"
     raw = client.extraction.runs.with_raw_response.get("run-2")
-    assert isinstance(raw, RawResponse)
+    assert isinstance(raw, APIResponse)
     assert raw.parse().id == "run-2"
     assert [r.query for r in fake.requests][:3] == [[("expand", "usage")], [], [("project_id", "p")]]
 

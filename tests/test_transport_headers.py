@@ -48,3 +48,20 @@ async def test_a_view_with_stale_default_headers_still_sends_its_own_key() -> No
         await view.extraction.runs.get("run-1")
 
     assert server.requests[0].header_lines("Authorization") == ["Bearer llx-other-key-0000"]
+
+
+async def test_default_headers_differing_only_in_case_are_sent_once_the_last_winning() -> None:
+    async with (
+        RawServer(lambda _: http(200, {"Content-Type": "application/json"}, RUN)) as server,
+        AsyncLlamaCloud(
+            api_key=API_KEY, base_url=server.url, default_headers={"X-Trace": "1", "x-trace": "2"}
+        ) as client,
+    ):
+        await client.extraction.runs.get("run-1")
+        assert client.default_headers == {"x-trace": "2"}
+        view = client.with_options(default_headers={"X-TRACE": "3"})
+        assert view.default_headers == {"X-TRACE": "3"}
+        await view.extraction.runs.get("run-2")
+
+    assert server.requests[0].header_lines("X-Trace") == ["2"]
+    assert server.requests[1].header_lines("X-Trace") == ["3"]

@@ -120,3 +120,32 @@ def test_successive_loops_leave_nothing_behind_under_w_error_and_dev_mode() -> N
     assert completed.stdout.strip() == "run-0,run-1,run-2,run-3"
     assert "Unclosed" not in completed.stderr
     assert "Warning" not in completed.stderr
+
+
+def test_closing_from_another_loop_while_the_first_is_idle_leaves_nothing_behind() -> None:
+    script = textwrap.dedent(
+        """
+        import asyncio, gc
+        from llamacloud_async import AsyncLlamaCloud
+        from llamacloud_async.testing import FakeLlamaCloud
+
+        with FakeLlamaCloud().serve_in_thread() as fake:
+            client = AsyncLlamaCloud(api_key="k", base_url=fake.base_url)
+            loop = asyncio.new_event_loop()
+            run = loop.run_until_complete(client.extraction.runs.get("run-1"))
+            asyncio.run(client.close())  # the first loop is idle: neither running nor closed
+            loop.close()
+            del loop
+            gc.collect()
+        gc.collect()
+        print(run.id)
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-W", "error", "-X", "dev", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "run-1"
+    assert "Unclosed" not in completed.stderr
+    assert "Warning" not in completed.stderr
+    assert "Exception ignored" not in completed.stderr

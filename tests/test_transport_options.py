@@ -10,6 +10,7 @@ import pytest
 from llamacloud_async import DEFAULT_BASE_URL, AsyncLlamaCloud
 
 from .conftest import API_KEY
+from .tlscerts import make_ca
 
 
 @pytest.mark.parametrize("base_url", ["", "   "])
@@ -55,8 +56,7 @@ def test_verify_needs_an_existing_bundle(tmp_path: Path) -> None:
 
 
 def test_proxy_and_verify_are_readable_and_fixed_once_made(tmp_path: Path) -> None:
-    bundle = tmp_path / "ca.pem"
-    bundle.write_text("")
+    bundle = make_ca(tmp_path).ca_file
     context = ssl.create_default_context()
     client = AsyncLlamaCloud(
         api_key=API_KEY, base_url="http://127.0.0.1:9", proxy="http://p:3128", verify=bundle

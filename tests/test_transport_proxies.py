@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import logging
 import socket
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from yarl import URL
 
-from llamacloud_async import APIConnectionError, AsyncLlamaCloud
+from llamacloud_async import APIConnectionError, AsyncLlamaCloud, ProxyAuthenticationError
 from llamacloud_async._request import Request
 from llamacloud_async._transport import Transport
 
@@ -126,3 +130,100 @@ async def test_the_proxy_option_beats_the_environment(
     ):
         await client.extraction.runs.get("run-1")
     assert len(proxy.heads) == 1
+
+
+SECRET = "proxy-secret-7781"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("HTTP_PROXY", "http://", "it has no host"),
+        ("HTTP_PROXY", " ", "it has no host"),
+        ("HTTP_PROXY", "http://[bad", "it is not a valid URL"),
+        ("HTTP_PROXY", "http://host:99999", "it is not a valid URL"),
+        ("HTTP_PROXY", f"http://u:{SECRET}@", "it is not a valid URL"),
+        ("http_proxy", f"http://u:{SECRET}@:3128", "it is not a valid URL"),
+        ("HTTP_PROXY", f"socks5://u:{SECRET}@127.0.0.1:1", "only http:// and https:// proxies work"),
+        ("ALL_PROXY", f"socks5h://u:{SECRET}@127.0.0.1:1", "only http:// and https:// proxies work"),
+    ],
+)
+async def test_an_unusable_proxy_variable_is_ignored_with_a_warning_naming_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, variable: str, value: str, problem: str
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="llamacloud_async")
+    monkeypatch.setenv(variable, value)
+    async with (
+        RawServer(serve_run) as server,
+        AsyncLlamaCloud(api_key=API_KEY, base_url=server.url, max_retries=0) as client,
+    ):
+        assert (await client.extraction.runs.get("run-1")).id
+    assert len(server.requests) == 1  # direct
+    (record,) = [r for r in caplog.records if "from the environment" in r.getMessage()]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == f"ignoring {variable} from the environment: {problem}"
+    assert SECRET not in caplog.text
+
+
+async def test_all_proxy_carries_what_has_no_variable_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, dead_port: int
+) -> None:
+    async with ForwardProxy() as proxy, RawServer(serve_run) as server:
+        monkeypatch.setenv("ALL_PROXY", proxy.url)
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url) as client:
+            await client.extraction.runs.get("run-1")
+        assert len(proxy.heads) == 1
+
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{dead_port}")  # its own wins
+        async with AsyncLlamaCloud(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+            with pytest.raises(APIConnectionError, match="ClientProxyConnectionError"):
+                await client.extraction.runs.get("run-1")
+        assert len(proxy.heads) == 1
+
+
+@pytest.mark.parametrize("value", ["http://", "http://[bad", "http://host:99999", "http://u:p@"])
+def test_a_malformed_proxy_option_is_a_value_error(value: str) -> None:
+    with pytest.raises(ValueError, match="proxy must be an absolute http"):
+        AsyncLlamaCloud(api_key=API_KEY, base_url="http://127.0.0.1:9", proxy=value)
+
+
+async def test_a_proxy_refusing_the_tunnel_with_407_fails_at_once_without_showing_credentials(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="llamacloud_async")
+    heads: list[bytes] = []
+
+    async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        heads.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(
+            b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+            b'Proxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(refuse, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with AsyncLlamaCloud(
+            api_key=API_KEY,
+            base_url="https://127.0.0.1:9",
+            proxy=f"http://user:{SECRET}@127.0.0.1:{port}",
+            max_retries=3,
+            retry_backoff=0.001,
+        ) as client:
+            with pytest.raises(ProxyAuthenticationError, match="407 Proxy Authentication Required") as caught:
+                await client.extraction.runs.get("run-1")
+    finally:
+        server.close()
+        await server.wait_closed()
+    error = caught.value
+    assert isinstance(error, APIConnectionError)
+    assert error.attempts == 1
+    assert len(heads) == 1
+    assert heads[0].startswith(b"CONNECT 127.0.0.1:9 ")
+    token = base64.b64encode(f"user:{SECRET}".encode()).decode()
+    shown = "".join(traceback.format_exception(error)) + repr(error.__cause__) + caplog.text
+    assert SECRET not in shown
+    assert token not in shown
+    assert API_KEY not in shown

@@ -14,6 +14,7 @@ from llamacloud_async import APIConnectionError, AsyncLlamaCloud, InsecureTLSWar
 from llamacloud_async._config import Verify
 from llamacloud_async._request import Request
 from llamacloud_async._transport import Transport
+from llamacloud_async.cli import main
 
 from .conftest import API_KEY, fixture_bytes
 from .rawhttp import RawServer, http
@@ -125,3 +126,43 @@ async def test_verify_a_bundle_path(tls: Authority) -> None:
         AsyncLlamaCloud(api_key=API_KEY, base_url=server.url, verify=str(tls.ca_file)) as client,
     ):
         assert (await client.extraction.runs.get("run-1")).id
+
+
+NOT_A_BUNDLE = b"not a certificate\n"
+
+
+@pytest.mark.parametrize("problem", ["missing", "not a bundle"])
+async def test_a_stale_certificate_variable_is_a_value_error_naming_it_at_construction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
+    path = tmp_path / "stale.pem"
+    if problem == "not a bundle":
+        path.write_bytes(NOT_A_BUNDLE)
+    monkeypatch.setenv("SSL_CERT_FILE", str(path))
+    async with RawServer(serve_run) as server:  # a plain http:// API: no TLS involved
+        with pytest.raises(ValueError, match="\\$SSL_CERT_FILE: cannot load a CA bundle") as caught:
+            AsyncLlamaCloud(api_key=API_KEY, base_url=server.url)
+    assert str(path) in str(caught.value)
+    assert not server.requests
+
+
+def test_verify_a_file_that_is_not_a_bundle_is_a_value_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "hostname"
+    path.write_bytes(NOT_A_BUNDLE)
+    with pytest.raises(ValueError, match="verify: cannot load a CA bundle") as caught:
+        AsyncLlamaCloud(api_key=API_KEY, base_url="http://127.0.0.1:9", verify=path)
+    assert str(path) in str(caught.value)
+
+
+def test_the_cli_prints_one_line_for_a_stale_certificate_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "gone.pem"))
+    monkeypatch.setenv("LLAMA_CLOUD_API_KEY", API_KEY)
+    monkeypatch.setenv("LLAMA_CLOUD_BASE_URL", "http://127.0.0.1:9")
+    assert main(["get", "run", "run-1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "$SSL_CERT_FILE" in err
+    assert "gone.pem" in err
+    assert "Traceback" not in err

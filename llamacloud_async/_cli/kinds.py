@@ -48,7 +48,7 @@ class Kind:
         Args:
             client: The client to call it on.
             raw: Take it from the resource's `with_raw_response`, so items carry a
-                `RawResponse` instead of a model.
+                `AsyncAPIResponse` instead of a model.
 
         Returns:
             The method, as `client.extraction.runs.get_many`.

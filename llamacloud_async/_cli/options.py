@@ -72,6 +72,27 @@ def expand_list(text: str) -> list[str]:
     return values
 
 
+def seconds(text: str) -> float:
+    """`text` as a number of seconds above 0; an argparse type.
+
+    Args:
+        text: The option's argument.
+
+    Returns:
+        The seconds.
+
+    Raises:
+        argparse.ArgumentTypeError: It is not a finite number above 0.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
 def positive_int(text: str) -> int:
     """`text` as an int of at least 1; an argparse type.
 

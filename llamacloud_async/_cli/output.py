@@ -107,10 +107,17 @@ class _Written(msgspec.Struct):
     id: str
 
 
-_decode_written = msgspec.json.Decoder(_Written).decode
+class _WrittenDocument(msgspec.Struct):
+    document: str
 
 
-def written_ids(path: str) -> set[str]:
+_decoders = {
+    "id": msgspec.json.Decoder(_Written).decode,
+    "document": msgspec.json.Decoder(_WrittenDocument).decode,
+}
+
+
+def written_ids(path: str, key: str = "id") -> set[str]:
     """The IDs that already have a line in the JSON-lines file `path`, ready to append to.
 
     A last line that is not valid JSON (torn by a hard kill) is cut off, so its ID is
@@ -118,7 +125,8 @@ def written_ids(path: str) -> set[str]:
     no IDs.
 
     Args:
-        path: The output file of an earlier `fetch`.
+        path: The output file of an earlier `fetch` (or `extract`, with `key` "document").
+        key: The field of each line that holds its ID.
 
     Returns:
         The IDs of its lines, failed ones included.
@@ -145,7 +153,8 @@ def written_ids(path: str) -> set[str]:
                     "cannot be resumed"
                 )
             try:
-                ids.add(_decode_written(line).id)
+                written = _decoders[key](line)
+                ids.add(written.id if isinstance(written, _Written) else written.document)
             except msgspec.DecodeError as exc:
                 torn = (number, str(exc))
                 continue

@@ -8,11 +8,14 @@ from .extraction import (
     AsyncRunsResource,
     AsyncRunsResourceWithRawResponse,
 )
+from .files import AsyncFilesResource, AsyncFilesResourceWithRawResponse
 
 __all__ = [
     "AsyncExtractResource",
     "AsyncExtractResourceWithRawResponse",
     "AsyncExtractionResource",
+    "AsyncFilesResource",
+    "AsyncFilesResourceWithRawResponse",
     "AsyncJobsResource",
     "AsyncJobsResourceWithRawResponse",
     "AsyncRunsResource",

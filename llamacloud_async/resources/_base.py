@@ -6,8 +6,9 @@ from collections.abc import AsyncIterable, Callable, Coroutine, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from .._request import Request
-from .._response import RawResponse, parse
+from .._request import NO_EXTRAS, Extras, Request
+from .._response import AsyncAPIResponse, decoded, parse
+from .._transport import Reply
 from .._types import Body, Headers, Query, TimeoutArg
 from .._validation import query_string
 from ..bulk import BulkFetch, BulkOptions
@@ -16,17 +17,19 @@ if TYPE_CHECKING:
     from .._client import AsyncLlamaCloud
 
 T = TypeVar("T")
+
 P = ParamSpec("P")
 
 
 class AsyncAPIResource:
-    """A group of endpoints; with ``raw=True`` its methods return ``RawResponse`` objects."""
+    """A group of endpoints; with ``raw=True`` its methods return ``AsyncAPIResponse`` objects."""
 
     def __init__(self, client: AsyncLlamaCloud, *, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
         # Resources are the client's friends: they send through its request loop.
-        self._send = client._requests.send  # pyright: ignore[reportPrivateUsage]
+        self._requests = client._requests  # pyright: ignore[reportPrivateUsage]
+        self._send = self._requests.send
 
     async def _get(
         self,
@@ -41,12 +44,32 @@ class AsyncAPIResource:
         """``GET path`` (with its query string), decoded into ``model`` (or raw)."""
         request = Request("GET", path, timeout)
         if extra_headers or extra_query or extra_body:
-            if extra_body:
-                raise ValueError("extra_body cannot be sent: a GET request has no body")
-            request = request.with_extras(extra_headers, extra_query)
-        reply = await self._send(request)
+            request = request.with_extras(extra_headers, extra_query, extra_body)
+        return self._decoded(await self._send(request), model)
+
+    async def _read(self, path: str, model: type[T], timeout: TimeoutArg, extras: Extras = NO_EXTRAS) -> T:
+        """``GET path`` decoded into ``model``, raw or not: for pages and polls."""
+        return parse(await self._send(Request("GET", path, timeout).with_extras(*extras)), model)
+
+    def _is_transient(self, error: BaseException) -> bool:
+        """Whether the client's retry policy would try a read again after ``error``."""
+        return self._requests.options.policy.is_retryable(error)
+
+    async def _post(self, path: str, model: type[T], timeout: TimeoutArg, extras: Extras = NO_EXTRAS) -> T:
+        """``POST path`` without a body, for an action that is harmless to repeat (a
+        cancel): retried like a ``GET``."""
+        return self._decoded(await self._send(Request("POST", path, timeout).with_extras(*extras)), model)
+
+    async def _delete(self, path: str, timeout: TimeoutArg, extras: Extras = NO_EXTRAS) -> object:
+        """``DELETE path``: the decoded JSON body, ``None`` for an empty one (or raw)."""
+        reply = await self._send(Request("DELETE", path, timeout).with_extras(*extras))
+        if self._raw or reply.content.strip():
+            return self._decoded(reply, object)
+        return None
+
+    def _decoded(self, reply: Reply, model: type[T]) -> T:
         if self._raw:
-            return cast(T, RawResponse(reply, model))
+            return cast(T, AsyncAPIResponse(reply, model))
         return parse(reply, model)
 
     def _bulk(
@@ -73,16 +96,18 @@ class AsyncAPIResource:
             partial(get_one, one_attempt, **scope, **extras, timeout=timeout),
             self._client._requests,  # pyright: ignore[reportPrivateUsage]
             self._client._retries,  # pyright: ignore[reportPrivateUsage]
-            decode=None if self._raw else RawResponse[T].parse,
+            decode=None if self._raw else decoded,
             **options,
         )
 
 
-def as_raw_bulk(method: Callable[P, BulkFetch[T]]) -> Callable[P, BulkFetch[RawResponse[T]]]:
-    """Retype a bulk method of a ``raw=True`` resource: its items carry ``RawResponse``."""
-    return cast("Callable[P, BulkFetch[RawResponse[T]]]", method)
+def as_raw_bulk(method: Callable[P, BulkFetch[T]]) -> Callable[P, BulkFetch[AsyncAPIResponse[T]]]:
+    """Retype a bulk method of a ``raw=True`` resource: its items carry ``AsyncAPIResponse``."""
+    return cast("Callable[P, BulkFetch[AsyncAPIResponse[T]]]", method)
 
 
-def as_raw(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, RawResponse[T]]]:
-    """Retype a method of a ``raw=True`` resource: it resolves to a ``RawResponse``."""
-    return cast("Callable[P, Coroutine[Any, Any, RawResponse[T]]]", method)
+def as_raw(
+    method: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, AsyncAPIResponse[T]]]:
+    """Retype a method of a ``raw=True`` resource: it resolves to a ``AsyncAPIResponse``."""
+    return cast("Callable[P, Coroutine[Any, Any, AsyncAPIResponse[T]]]", method)

@@ -27,6 +27,7 @@ import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from typing import Any
 
 import msgspec
@@ -159,13 +160,16 @@ class JobRoutes:
             jobs = [job for job in jobs if job.seq < query.before]
         page = jobs[: query.page_size]
         more = len(jobs) > len(page)
-        return _json(
+        response = _json(
             200,
             {
                 "items": [self._v2_body(job, now, query.expand) for job in page],
                 "next_page_token": _token(page[-1].seq) if more else None,
             },
         )
+        # The server's time as its timestamps tell it, as a real server's Date header does.
+        response.headers["Date"] = format_datetime(self.store.moment(now), usegmt=True)
+        return response
 
     async def _v2_cancel(self, request: web.Request, id_: str) -> web.Response:
         job = self.store.jobs.get(id_)

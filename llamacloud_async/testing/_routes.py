@@ -20,6 +20,11 @@ Route = Literal[
     "job-list",
     "run-list",
     "run-delete",
+    "file-create",
+    "file-list",
+    "file",
+    "file-delete",
+    "file-content",
 ]
 
 ROUTES: dict[Route, str] = {

@@ -19,6 +19,7 @@ import msgspec
 from aiohttp import web
 
 from . import _bodies
+from ._documents import result_from_text
 from ._faults import (
     AfterProcessing,
     CloseMidBody,
@@ -32,6 +33,7 @@ from ._faults import (
     Trickle,
     TruncatedJSON,
 )
+from ._files import FileStore
 from ._jobs import Answer, JobRoutes
 from ._results import ResultFor, result_for
 from ._routes import ROUTES, Route
@@ -113,7 +115,11 @@ class FakeLlamaCloud:
             or a predicate on the ``JobRequest``.
         partial_jobs: v1 jobs that end ``PARTIAL_SUCCESS``, chosen as ``fail_jobs``.
         failure_rate: The share of other jobs that fail, drawn from ``seed``.
-        result_for: ``(file_input, configuration) -> extract_result`` for completed jobs.
+        result_for: ``(file_input, configuration) -> extract_result`` for completed jobs;
+            by default a job on an uploaded file extracts from the file's text
+            (``key: value`` lines, see ``result_from_text``), any other from its ID.
+        idempotency_keys: Honour ``Idempotency-Key`` on creates; ``False`` stands in for a
+            server that ignores the header (every create makes a job).
     """
 
     def __init__(
@@ -137,7 +143,8 @@ class FakeLlamaCloud:
         fail_jobs: Predicate | None = None,
         partial_jobs: Predicate | None = None,
         failure_rate: float = 0.0,
-        result_for: ResultFor = result_for,
+        result_for: ResultFor | None = None,
+        idempotency_keys: bool = True,
     ) -> None:
         self.host = host
         self.port = port
@@ -165,8 +172,13 @@ class FakeLlamaCloud:
             partial_jobs=partial_jobs,
             failure_rate=failure_rate,
             seed=seed,
+            idempotency_keys=idempotency_keys,
         )
-        self._jobs = JobRoutes(self.store, result_for=result_for, configurations=self.configurations)
+        self.files = FileStore()
+        """Uploaded files; ``files.uploads_by_sha256`` counts each content's uploads."""
+        self._jobs = JobRoutes(
+            self.store, result_for=result_for or self._result_for, configurations=self.configurations
+        )
         self.not_found_ids: set[str] = set()
         self._random = random.Random(seed)
         self._seeded: dict[tuple[Route, str], bytes] = {}
@@ -221,8 +233,7 @@ class FakeLlamaCloud:
         """Start listening."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         # Module routes first: their fixed paths (``/runs``) must win over ``{id}`` ones.
-        # Another module (the files API) registers the same way: a list of ``Endpoint``s.
-        for endpoint in self._jobs.endpoints():
+        for endpoint in (*self._jobs.endpoints(), *self.files.endpoints()):
             handler = self._endpoint(endpoint.route, endpoint.answer)
             app.router.add_route(endpoint.method, endpoint.path, handler)
         for route, path in ROUTES.items():
@@ -313,6 +324,14 @@ class FakeLlamaCloud:
             return response
 
         return handle
+
+    def _result_for(self, file_input: str, configuration: Mapping[str, Any]) -> Any:
+        """What a job extracts: from the text of the document uploaded as ``file_input``
+        (``result_from_text``), or, for an ID never uploaded, from the ID (``result_for``)."""
+        text = self.files.text_of(file_input)
+        if text is None:
+            return result_for(file_input, configuration)
+        return result_from_text(text, configuration)
 
     def _answer_get(self, route: Route) -> Answer:
         async def answer(request: web.Request, id_: str) -> web.Response:

@@ -119,8 +119,11 @@ class JobStore:
         partial_jobs: Predicate | None = None,
         failure_rate: float = 0.0,
         seed: int | None = None,
+        idempotency_keys: bool = True,
     ) -> None:
         self.clock: Callable[[], float] = clock or time.monotonic
+        self.idempotency_keys = idempotency_keys
+        """Whether creates honour ``Idempotency-Key``; ``False`` acts as a server that ignores it."""
         self.job_duration = job_duration
         self.fail_jobs = fail_jobs
         self.partial_jobs = partial_jobs
@@ -140,15 +143,18 @@ class JobStore:
         """The clock's reading."""
         return self.clock()
 
+    def moment(self, reading: float) -> datetime:
+        """The time (UTC) of clock ``reading``, as the jobs' timestamps show it."""
+        return EPOCH + timedelta(seconds=reading - self._origin)
+
     def timestamp(self, reading: float) -> str:
         """The ISO 8601 time (UTC, milliseconds) of clock ``reading``."""
-        moment = EPOCH + timedelta(seconds=reading - self._origin)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return self.moment(reading).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def replay(self, scope: str, key: str | None, body: Any) -> Job | Literal[False] | None:
         """The job an earlier request with Idempotency-Key ``key`` created; ``False`` when that
         request had another body; ``None`` when the key is new (or absent)."""
-        if key is None:
+        if key is None or not self.idempotency_keys:
             return None
         seen = self.idempotency.get((scope, key))
         if seen is None:
