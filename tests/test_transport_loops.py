@@ -167,7 +167,7 @@ def _gets_in_threads(client: AsyncLlamaCloud, threads: int, calls: int) -> list[
     def run() -> None:
         try:
             outcomes.append(asyncio.run(many()))
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
+        except BaseException as exc:
             outcomes.append(exc)
 
     workers = [threading.Thread(target=run) for _ in range(threads)]
