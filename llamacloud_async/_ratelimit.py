@@ -9,9 +9,11 @@ what the server *accepts*, cuts once per measurement, and saves up no burst.
 
 It is off until the server first answers 429, and costs the request path one attribute
 check per request while off. From then on every send takes
-a slot of a schedule spaced ``1 / rate`` apart; when none is free, senders wait in one
-FIFO queue that a single pacer task releases at the rate of the moment (O(1) per
-waiter, in order, and a changed rate applies to those already waiting), and the rate
+a slot of a schedule spaced ``1 / rate`` apart; when none is free, senders wait in a
+FIFO queue that a pacer task releases at the rate of the moment (O(1) per waiter, in
+order, and a changed rate applies to those already waiting). Each event loop the client
+is used from has its own queue and pacer, taking slots of the one schedule, so loops in
+several threads share the limit and a loop that ended strands nobody. The rate
 follows what the server *accepts*:
 
 - it measures the limit where the server is known to be at it: between two 429s the
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 
@@ -111,8 +114,12 @@ class RateLimiter:
         self._above_since: float | None = None
         """When the probe last rose past ``_ceiling``."""
         self._next_slot = 0.0
-        self._waiters: deque[asyncio.Future[None]] = deque()
-        self._pacer: asyncio.Task[None] | None = None
+        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = (
+            weakref.WeakKeyDictionary()
+        )
+        """One queue of waiters and one pacer per event loop the client is used from: a
+        future is woken only by its own loop, while the slots are the client's."""
+        self._last: tuple[asyncio.AbstractEventLoop | None, _Queue] = (None, _Queue())
         self._window_end = 0.0
         self._window_throttled = 0
         self._window_answers = 0
@@ -149,23 +156,29 @@ class RateLimiter:
 
     async def before_send(self) -> None:
         """Wait for this send's turn: at once when a slot is free and nobody waits."""
-        if not self._waiters and self.take(self._clock()):
+        loop = asyncio.get_running_loop()
+        last_loop, queue = self._last
+        if loop is not last_loop:
+            queue = self._queues.get(loop) or self._queues.setdefault(loop, _Queue())
+            self._last = (loop, queue)
+        waiters = queue.waiters
+        if not waiters and self.take(self._clock()):
             return
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        if self._pacer is None or self._pacer.done():
-            self._pacer = asyncio.get_running_loop().create_task(self._pace())
+        waiter = loop.create_future()
+        waiters.append(waiter)
+        if queue.pacer is None or queue.pacer.done():
+            queue.pacer = loop.create_task(self._pace(waiters))
         await waiter  # a cancelled waiter is skipped by the pacer; nothing is held for it
 
-    async def _pace(self) -> None:
-        """Release the waiters in order, one per slot, at the rate of the moment."""
-        while self._waiters:
+    async def _pace(self, waiters: deque[asyncio.Future[None]]) -> None:
+        """Release one loop's waiters in order, one per slot, at the rate of the moment."""
+        while waiters:
             now = self._clock()
             if not self.take(now):
                 await self._sleep(self._next_slot - now)
                 continue
-            while self._waiters:
-                waiter = self._waiters.popleft()
+            while waiters:
+                waiter = waiters.popleft()
                 if not waiter.done():
                     waiter.set_result(None)
                     break
@@ -310,3 +323,13 @@ class RateLimiter:
         self.enabled = self.rate_limit is not None
         self._learned = None
         self._anchor = None
+
+
+class _Queue:
+    """The senders waiting on one event loop, and the task releasing them."""
+
+    __slots__ = ("pacer", "waiters")
+
+    def __init__(self) -> None:
+        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.pacer: asyncio.Task[None] | None = None

@@ -149,3 +149,44 @@ def test_closing_from_another_loop_while_the_first_is_idle_leaves_nothing_behind
     assert "Unclosed" not in completed.stderr
     assert "Warning" not in completed.stderr
     assert "Exception ignored" not in completed.stderr
+
+
+def _gets_in_threads(client: AsyncLlamaCloud, threads: int, calls: int) -> list[BaseException | int]:
+    """``calls`` concurrent gets on each of ``threads`` event loops at once; each thread's
+    count of jobs read, or what it raised (a ``TimeoutError`` when it stalled)."""
+    import threading
+
+    outcomes: list[BaseException | int] = []
+
+    async def many() -> int:
+        jobs = await asyncio.wait_for(
+            asyncio.gather(*(client.extract.get(f"job-{i}") for i in range(calls))), timeout=20
+        )
+        return len(jobs)
+
+    def run() -> None:
+        try:
+            outcomes.append(asyncio.run(many()))
+        except BaseException as exc:
+            outcomes.append(exc)
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    return outcomes
+
+
+def test_loops_in_two_threads_share_a_throttled_client_without_stalling() -> None:
+    with FakeLlamaCloud(api_key=API_KEY, rate_limit=40).serve_in_thread() as fake:
+        client = AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=8)
+
+        async def warm_up() -> None:  # until the server's 429s turn the rate limiter on
+            calls = (client.extract.get("warm") for _ in range(80))
+            await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 20)
+
+        asyncio.run(warm_up())
+        assert client._requests.limiter.enabled  # pyright: ignore[reportPrivateUsage]
+        assert _gets_in_threads(client, threads=3, calls=20) == [20, 20, 20]
+        asyncio.run(client.close())
