@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import math
+import os
 from collections.abc import Mapping
 from typing import IO, Final, Protocol, TypeAlias, cast
 
