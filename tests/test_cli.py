@@ -366,3 +366,17 @@ def test_a_fetch_the_api_stopped_exits_1_not_the_usage_status(
     if failure == "server down":
         assert main(["fetch", "runs", "--ids", str(ids), "-o", str(tmp_path / "out.jsonl")]) == 1
     assert "not about one item" in capsys.readouterr().err
+
+
+def test_fetch_refuses_to_replace_an_output_with_lines_unless_resumed(
+    fake: FakeLlamaCloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("run-1\nrun-2\n")
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id":"run-0","ok":true,"data":{}}\n')
+    assert main(["fetch", "runs", "--ids", str(ids), "-o", str(out)]) == 2
+    assert "already has lines: pass --resume" in capsys.readouterr().err
+    assert out.read_text().count("\n") == 1
+    assert main(["fetch", "runs", "--ids", str(ids), "-o", str(out), "--resume"]) == 0
+    assert [line["id"] for line in jsonl(out)] == ["run-0", "run-1", "run-2"]
