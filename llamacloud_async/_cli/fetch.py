@@ -78,7 +78,7 @@ async def fetch(args: argparse.Namespace) -> int:
     kind: Kind = args.kind
     if args.resume and args.output is None:
         raise UsageError("--resume needs -o FILE")
-    if not args.resume and args.output is not None and _has_lines(args.output):
+    if not args.resume and _has_lines(args.output):
         raise UsageError(f"{args.output} already has lines: pass --resume to continue it, or remove it first")
     scope = request_scope(args, kind)
     summary = Summary()
@@ -89,8 +89,10 @@ async def fetch(args: argparse.Namespace) -> int:
         return await _fetch(args, kind, scope, ids, summary)
 
 
-def _has_lines(path: str) -> bool:
+def _has_lines(path: str | None) -> bool:
     """Whether `path` is a file with something in it (a fetch would replace it)."""
+    if path is None:
+        return False
     try:
         return os.path.getsize(path) > 0
     except OSError:
