@@ -38,6 +38,7 @@ empty; an explicit empty ``base_url`` is a ``ValueError``, not production.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import ssl
 import warnings
@@ -240,8 +241,8 @@ def checked_seconds(name: str, value: object) -> float | None:
     """``value`` as positive seconds or ``None``; a ``ValueError`` naming ``name`` otherwise."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number or None, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise ValueError(f"{name} must be a positive, finite number or None, got {value!r}")
     return float(value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from typing import IO, Final, Protocol, TypeAlias, cast
@@ -126,21 +127,23 @@ def checked_timeout(value: object) -> float | Timeout | None:
     """A ``timeout=`` value as seconds, a `Timeout` or ``None``; a ``ValueError`` otherwise."""
     if value is None or isinstance(value, Timeout):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf:
         return float(value)
     if not isinstance(value, (int, float, str)) and all(
         hasattr(value, phase) for phase in ("connect", "read", "write", "pool")
     ):
         phases = cast(PhaseTimeouts, value)
         return Timeout(connect=phases.connect, read=phases.read, write=phases.write, pool=phases.pool)
-    raise ValueError(f"timeout must be a positive number of seconds, a Timeout or None, got {value!r}")
+    raise ValueError(
+        f"timeout must be a positive number of seconds, a Timeout or None (no limit), got {value!r}"
+    )
 
 
 def _checked_phase(name: str, value: object) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"Timeout {name} must be a positive number or None, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise ValueError(f"Timeout {name} must be a positive, finite number or None, got {value!r}")
     return float(value)
 
 

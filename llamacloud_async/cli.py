@@ -17,7 +17,7 @@ from ._cli.messages import UsageError, say
 from ._cli.options import add_client_options, positive_int, seconds
 from ._cli.output import OutputClosed, stdout_to_devnull
 from ._cli.wait import wait
-from ._errors import LlamaCloudError
+from ._errors import APIError, LlamaCloudError
 from ._polling import DEFAULT_POLLING_TIMEOUT
 from ._runtime import run as run_event_loop
 from ._version import __version__
@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
         return int(run_event_loop(args.run(args)))
+    except APIError as error:  # the API failed the command as a whole (a bulk fetch stopped)
+        say(f"error: {error}")
+        return 1
     except (UsageError, LlamaCloudError, ValueError) as error:
         say(f"error: {error}")
         return 2

@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import signal
+import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -70,3 +72,14 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     with anyio.fail_after(timeout):
         while not condition():  # noqa: ASYNC110 - polling another component's state is the point
             await asyncio.sleep(0.005)
+
+
+def popen_interruptible(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
+    """``subprocess.Popen`` whose child takes Ctrl-C (SIGINT) even when the tests run with
+    SIGINT ignored, as a background job of a non-interactive shell does: a signal ignored
+    here would stay ignored in the child, while one handled here starts at its default."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(*args, **kwargs)
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -63,6 +63,8 @@ MALFORMED_EXTRAS = [
         *MALFORMED_EXTRAS,
         ({"extra_body": {"field": 1}}, "GET request has no body"),
         ({"timeout": -1}, "positive number"),
+        ({"timeout": float("inf")}, "None \\(no limit\\)"),
+        ({"timeout": float("nan")}, "positive number"),
         ({"timeout": "10"}, "a Timeout or None"),
     ],
 )
@@ -114,6 +116,12 @@ async def test_with_options_adds_to_default_headers_and_query_and_set_replaces(f
     await client.close()
 
 
+@pytest.mark.parametrize("option", ["timeout", "total_timeout", "max_retry_after", "rate_limit"])
+def test_an_infinite_option_is_refused_when_the_client_is_made(option: str) -> None:
+    with pytest.raises(ValueError, match=option):
+        AsyncLlamaCloud(api_key=API_KEY, **{option: float("inf")})  # type: ignore[arg-type]
+
+
 def test_default_query_is_checked_when_the_client_is_made() -> None:
     with pytest.raises(TypeError, match="default_query"):
         AsyncLlamaCloud(api_key=API_KEY, default_query={"k": object()})
@@ -154,8 +162,10 @@ def test_timeout_is_built_like_httpx_timeout() -> None:
     assert Timeout(None).read is None
     with pytest.raises(ValueError, match="missing: read, write, pool"):
         Timeout(connect=1)
-    with pytest.raises(ValueError, match="connect must be a positive number"):
+    with pytest.raises(ValueError, match="connect must be a positive, finite number"):
         Timeout(10, connect=0)
+    with pytest.raises(ValueError, match="read must be a positive, finite number"):
+        Timeout(10, read=float("inf"))
     with pytest.raises(AttributeError):
         Timeout(1).read = 2  # type: ignore[misc]
 

@@ -349,3 +349,34 @@ def test_every_kind_names_methods_the_client_has() -> None:
 def test_concurrency_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fetch", "runs", "--ids", "-", "--concurrency", "0"]) == 2
     assert "expected a positive whole number, got '0'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("failure", ["wrong key", "server down"])
+def test_a_fetch_the_api_stopped_exits_1_not_the_usage_status(
+    failure: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("run-1\nrun-2\n")
+    with FakeLlamaCloud(api_key=API_KEY).serve_in_thread() as server:
+        base_url = server.base_url
+        monkeypatch.setenv("LLAMA_CLOUD_API_KEY", "llx-wrong" if failure == "wrong key" else API_KEY)
+        monkeypatch.setenv("LLAMA_CLOUD_BASE_URL", base_url)
+        if failure == "wrong key":
+            assert main(["fetch", "runs", "--ids", str(ids), "-o", str(tmp_path / "out.jsonl")]) == 1
+    if failure == "server down":
+        assert main(["fetch", "runs", "--ids", str(ids), "-o", str(tmp_path / "out.jsonl")]) == 1
+    assert "not about one item" in capsys.readouterr().err
+
+
+def test_fetch_refuses_to_replace_an_output_with_lines_unless_resumed(
+    fake: FakeLlamaCloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("run-1\nrun-2\n")
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id":"run-0","ok":true,"data":{}}\n')
+    assert main(["fetch", "runs", "--ids", str(ids), "-o", str(out)]) == 2
+    assert "already has lines: pass --resume" in capsys.readouterr().err
+    assert out.read_text().count("\n") == 1
+    assert main(["fetch", "runs", "--ids", str(ids), "-o", str(out), "--resume"]) == 0
+    assert [line["id"] for line in jsonl(out)] == ["run-0", "run-1", "run-2"]

@@ -24,6 +24,8 @@ import pytest
 from llamacloud_async.cli import main
 from llamacloud_async.testing import FakeLlamaCloud
 
+from .conftest import popen_interruptible
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = {"type": "object", "properties": {"vendor": {"type": "string"}, "total": {"type": "number"}}}
 
@@ -128,7 +130,7 @@ def _start(
         "LLAMA_CLOUD_API_KEY": "k",
         "LLAMA_CLOUD_BASE_URL": fake.base_url,
     }
-    return subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    return popen_interruptible(command, env=env, stderr=subprocess.PIPE)
 
 
 def _line_count(path: Path) -> int:

@@ -18,7 +18,7 @@ import pytest
 from llamacloud_async.cli import main
 from llamacloud_async.testing import FakeLlamaCloud
 
-from .conftest import API_KEY
+from .conftest import API_KEY, popen_interruptible
 
 
 def serve(monkeypatch: pytest.MonkeyPatch, fake: FakeLlamaCloud) -> Iterator[FakeLlamaCloud]:
@@ -151,7 +151,7 @@ def test_ctrl_c_prints_the_summary_exits_130_and_leaves_whole_lines(
     ids = write_ids(tmp_path, 5000)
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "llamacloud_async", "fetch", "runs", "--ids", str(ids), "-o", str(out)]
-    process = subprocess.Popen(
+    process = popen_interruptible(
         [*command, "--no-progress", "--concurrency", "8"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 60

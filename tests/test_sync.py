@@ -29,7 +29,7 @@ from llamacloud_async import (
 from llamacloud_async.testing import FakeLlamaCloud, Status, TruncatedJSON
 from llamacloud_async.types import ExtractRun, ExtractV2Job, JobGetResultResponse
 
-from .conftest import API_KEY
+from .conftest import API_KEY, popen_interruptible
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -347,7 +347,7 @@ def test_ctrl_c_interrupts_promptly_and_cancels_the_request() -> None:
         )
         + SCRIPT_END
     )
-    process = subprocess.Popen(
+    process = popen_interruptible(
         [sys.executable, "-W", "error", "-c", script],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Generator, Iterable, Iterator
@@ -77,6 +78,8 @@ async def fetch(args: argparse.Namespace) -> int:
     kind: Kind = args.kind
     if args.resume and args.output is None:
         raise UsageError("--resume needs -o FILE")
+    if not args.resume and args.output is not None and _has_lines(args.output):
+        raise UsageError(f"{args.output} already has lines: pass --resume to continue it, or remove it first")
     scope = request_scope(args, kind)
     summary = Summary()
     with open_ids(args.ids) as stream:
@@ -84,6 +87,14 @@ async def fetch(args: argparse.Namespace) -> int:
         if args.resume:
             ids = _not_written(ids, written_ids(args.output), summary)
         return await _fetch(args, kind, scope, ids, summary)
+
+
+def _has_lines(path: str) -> bool:
+    """Whether `path` is a file with something in it (a fetch would replace it)."""
+    try:
+        return os.path.getsize(path) > 0
+    except OSError:
+        return False
 
 
 async def _fetch(

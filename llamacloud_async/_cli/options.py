@@ -47,7 +47,10 @@ def add_client_options(parser: argparse.ArgumentParser) -> None:
         action="extend",
         type=expand_list,
         metavar="VALUES",
-        help=f"extract only: extra sections, comma-separated or repeated ({', '.join(EXPAND_VALUES)})",
+        help=(
+            "for v2 extract jobs (get/fetch extract, wait): extra sections, comma-separated or "
+            f"repeated ({', '.join(EXPAND_VALUES)})"
+        ),
     )
 
 
