@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
-from ._bulk_health import Health
+from ._bulk_health import Health, stopped
 from ._bulk_values import BulkProgress, BulkResult
 from ._errors import APIError
 from ._progress import ProgressLine
@@ -262,7 +262,7 @@ class Engine(Generic[T]):
             except Exception as error:
                 verdict = self._health.judge(error)
                 if verdict == Health.STOP:
-                    await self._results.put(_Stop(_stopped(error)))
+                    await self._results.put(_Stop(stopped(error)))
                     return None
                 options = self._requests.options
                 again = verdict == Health.AGAIN  # back-pressure: not counted against the budget
@@ -334,10 +334,3 @@ class Engine(Generic[T]):
         if self._progress_line is not None:
             self._progress_line.close(self._snapshot())
             self._progress_line = None
-
-
-def _stopped(error: Exception) -> Exception:
-    """``error``, its message saying that it ended the whole fetch."""
-    if isinstance(error, APIError) and "stopped the bulk fetch" not in error.message:
-        error.message += " (this failure is not about one item, so it stopped the bulk fetch)"
-    return error

@@ -1,4 +1,5 @@
-"""When a bulk fetch stops early: telling an item's own failure from the whole fetch's."""
+"""When a bulk fetch or ``run_many`` stops early: telling an item's own failure from the
+whole run's."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import cache
 
 from ._errors import (
     APIConnectionError,
+    APIError,
     APIStatusError,
     AuthenticationError,
     PermissionDeniedError,
@@ -22,7 +24,7 @@ def _unreachable_causes() -> tuple[type[BaseException], ...]:
 
 
 class Health:
-    """Tells an item's own failure from a failure of the whole fetch.
+    """Tells an item's own failure from a failure of the whole fetch (or ``run_many``).
 
     A 401 or 403, or a server that cannot be reached at all before anything succeeded,
     is about every item: the fetch stops at once. So does a first round of ``concurrency`` transient failures
@@ -48,10 +50,7 @@ class Health:
         """``ITEM``, ``AGAIN`` (send the item again) or ``STOP`` (end the fetch with it)."""
         if isinstance(error, (AuthenticationError, PermissionDeniedError)):
             return self.STOP
-        unreachable = isinstance(error, APIConnectionError) and isinstance(
-            error.__cause__, _unreachable_causes()
-        )
-        if unreachable and self._successes == 0:
+        if _unreachable(error) and self._successes == 0:
             return self.STOP
         if not _transient(error):
             return self.ITEM
@@ -63,7 +62,29 @@ class Health:
         return self.AGAIN if isinstance(error, RateLimitError) else self.ITEM
 
 
+def _unreachable(error: Exception) -> bool:
+    """A connection that could not be made at all (refused, DNS), however deep in the
+    causes (an upload's ``BodyNotSent`` wraps it)."""
+    if not isinstance(error, APIConnectionError):
+        return False
+    cause = error.__cause__
+    for _ in range(4):
+        if cause is None:
+            return False
+        if isinstance(cause, _unreachable_causes()):
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def _transient(error: Exception) -> bool:
     if isinstance(error, APIStatusError):
         return error.status_code in (408, 429) or error.status_code >= 500
     return isinstance(error, APIConnectionError)
+
+
+def stopped(error: Exception, run: str = "the bulk fetch", item: str = "item") -> Exception:
+    """``error``, its message saying that it is not about one ``item`` and ended ``run``."""
+    if isinstance(error, APIError) and f"stopped {run}" not in error.message:
+        error.message += f" (this failure is not about one {item}, so it stopped {run})"
+    return error

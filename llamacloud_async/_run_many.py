@@ -7,6 +7,11 @@
                    ─▶ job IDs gathered into batches ─▶ one extract.wait_many per batch
     results queue ◀─ each document's result: its terminal job, or the error that stopped it
 
+A failure that is not about one document (a 401 or 403, a server unreachable before
+anything succeeded, a first round of ``concurrency`` transient failures: the rules of
+``_bulk_health.Health``) yields no result: it cancels every task and is raised, once,
+from the loop. Documents not handed back yet can then be run again.
+
 Every request goes through the client's request path (retries, rate limiter). The
 idempotency key of a document's job is derived from its file and the configuration, so
 creating it again (after a crash lost the reply) is answered with the same job by a
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import random
 from collections import OrderedDict
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
@@ -26,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
+from ._bulk_health import Health, stopped
 from ._errors import APIError, NotFoundError, RateLimitError
 from .pipeline import Document, DocumentEvent, DocumentResult, EventKind, RunManyProgress
 from .types import ExtractV2Job
@@ -58,7 +65,8 @@ class _Finished:
 
 
 class _Stop:
-    """Queued when the run must end with ``error`` (the documents' iterator failed)."""
+    """Queued when the run must end with ``error``: the documents' iterator failed, or a
+    failure was not about one document."""
 
     def __init__(self, error: BaseException) -> None:
         self.error = error
@@ -72,7 +80,8 @@ class RunMany:
 
     Nothing starts until the first ``__anext__``. Leaving the loop early, or
     ``aclose()``, stops every task (jobs already created keep running on the server).
-    ``progress`` counts what happened so far.
+    A failure that is not about one document stops them too, and is raised from the
+    loop. ``progress`` counts what happened so far.
     """
 
     def __init__(
@@ -107,6 +116,9 @@ class RunMany:
         self._timeout = timeout
         self._policy = policy
         self._fingerprint = _fingerprint(create)
+        self._health = Health(give_up_after=math.inf, first_round=concurrency)
+        """Successes are sparse here (a job takes a while), so no rule of time."""
+        self._stopping = False
         self.progress = RunManyProgress(
             total=len(documents) if isinstance(documents, (list, tuple)) else None
         )
@@ -197,6 +209,7 @@ class RunMany:
                     state.file_id = await _until_not_throttled(
                         lambda: self._file_for(state.sha256 or "", document.path, look_first)
                     )
+                    self._health.succeeded()
                     self._event("uploaded", state)
                 self.progress.uploaded += 1
                 state.job_id = document.job_id
@@ -213,9 +226,10 @@ class RunMany:
                         )
                     )
                     state.job_id = job.id
+                    self._health.succeeded()
                     self._event("created", state)
         except Exception as error:
-            self._finish(state, None, error)
+            self._fail([state], error)
             return
         self.progress.running += 1
         state.counted_running = True
@@ -294,6 +308,7 @@ class RunMany:
         """Wait for one batch of jobs; finish each document as its job ends."""
         try:
             async for job in self._extract.wait_many(list(batch), **self._wait, **self._scope):
+                self._health.succeeded()
                 for state in batch.pop(job.id, []):
                     self._finish(state, job, None)
         except Exception as error:
@@ -301,10 +316,21 @@ class RunMany:
                 for job_id, states in batch.items():  # find the job that is gone; the rest go on
                     self._spawn(self._watch({job_id: states}))
                 return
-            for states in batch.values():
-                for state in states:
-                    self._finish(state, None, error)
+            self._fail([state for states in batch.values() for state in states], error)
             batch.clear()
+
+    def _fail(self, states: list[_State], error: Exception) -> None:
+        """Finish ``states`` with ``error``; or, when it is not about them, stop the run."""
+        if self._health.judge(error) != Health.STOP:
+            for state in states:
+                self._finish(state, None, error)
+        elif not self._stopping:
+            self._stopping = True
+            current = asyncio.current_task()
+            for task in self._tasks:
+                if task is not current:
+                    task.cancel()  # nothing more is sent
+            self._results.put_nowait(_Stop(stopped(error, "the run", "document")))
 
     def _finish(self, state: _State, job: ExtractV2Job | None, error: Exception | None) -> None:
         if state.counted_running:

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -180,3 +181,61 @@ def test_interrupted_at_random_points_and_resumed_uploads_and_creates_each_once(
     assert len(fake.files.uploads_by_sha256) == count, context
     assert set(fake.files.uploads_by_sha256.values()) == {1}, context  # each document uploaded once
     assert fake.store.created == count, context  # each job created once (repeats were replays)
+
+
+def _resumed_to_the_end(
+    server: FakeLlamaCloud, paths: list[Path], args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLAMA_CLOUD_API_KEY", "right")
+    monkeypatch.setenv("LLAMA_CLOUD_BASE_URL", server.base_url)
+    assert main([*args, "--resume"]) == 0
+    rows = lines_of(Path(args[args.index("-o") + 1]))
+    assert sorted(str(r["document"]) for r in rows) == sorted(map(str, paths))  # one line each
+    assert all(r["ok"] for r in rows)
+    assert set(server.files.uploads_by_sha256.values()) == {1}
+    assert server.store.created == len(paths)
+
+
+def test_a_wrong_key_stops_with_one_error_and_resume_does_every_document(
+    tmp_path: Path, schema: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = write_documents(tmp_path / "docs", 40)
+    output = tmp_path / "rows.jsonl"
+    args = ["extract", str(tmp_path / "docs"), "--schema", str(schema), "-o", str(output)]
+    args += ["--polling-interval", "0.1", "--no-progress"]
+    with FakeLlamaCloud(job_duration=0.1, api_key="right").serve_in_thread() as server:
+        monkeypatch.setenv("LLAMA_CLOUD_API_KEY", "sk-wrong-7f3e")
+        monkeypatch.setenv("LLAMA_CLOUD_BASE_URL", server.base_url)
+        assert main([*args, "--concurrency", "4"]) == 1
+        err = capsys.readouterr().err
+        assert sum(line.startswith("llamacloud-async: error:") for line in err.splitlines()) == 1
+        assert "stopped the run" in err
+        assert "--resume" in err
+        assert "0 documents, 0 ok, 0 failed" in err
+        assert "sk-wrong-7f3e" not in err
+        assert _line_count(output) == 0
+        assert server.counts["file-create"] <= 4
+        _resumed_to_the_end(server, paths, args, monkeypatch)
+
+
+def test_a_dead_server_stops_quickly_and_resume_does_every_document(
+    tmp_path: Path, schema: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = write_documents(tmp_path / "docs", 300)
+    output = tmp_path / "rows.jsonl"
+    args = ["extract", str(tmp_path / "docs"), "--schema", str(schema), "-o", str(output)]
+    args += ["--polling-interval", "0.1", "--no-progress", "--concurrency", "16"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("LLAMA_CLOUD_API_KEY", "right")
+    monkeypatch.setenv("LLAMA_CLOUD_BASE_URL", dead)
+    started = time.monotonic()
+    assert main([*args, "--max-retries", "1"]) == 1
+    assert time.monotonic() - started < 10
+    err = capsys.readouterr().err
+    assert sum(line.startswith("llamacloud-async: error:") for line in err.splitlines()) == 1
+    assert "stopped the run" in err
+    assert _line_count(output) == 0
+    with FakeLlamaCloud(job_duration=0.1, api_key="right", record=False).serve_in_thread() as server:
+        _resumed_to_the_end(server, paths, args, monkeypatch)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import pytest
 
-from llamacloud_async import AsyncLlamaCloud, LlamaCloud
-from llamacloud_async.pipeline import Document, DocumentEvent, DocumentFailedError
-from llamacloud_async.testing import FakeLlamaCloud, ManualClock
+from llamacloud_async import APIConnectionError, AsyncLlamaCloud, AuthenticationError, LlamaCloud
+from llamacloud_async.pipeline import Document, DocumentEvent, DocumentFailedError, DocumentResult
+from llamacloud_async.testing import FakeLlamaCloud, ManualClock, Status
 
 SCHEMA = {"type": "object", "properties": {"vendor": {"type": "string"}, "total": {"type": "number"}}}
 CONFIGURATION = {"data_schema": SCHEMA}
@@ -267,3 +270,84 @@ async def test_a_job_that_is_gone_fails_alone(tmp_path: Path) -> None:
         }
     assert [path for path, r in results.items() if not r.ok] == [str(paths[3])]
     assert type(results[str(paths[3])].error).__name__ == "NotFoundError"
+
+
+async def collect(run: AsyncIterator[DocumentResult], results: list[DocumentResult]) -> None:
+    async for result in run:
+        results.append(result)
+
+
+def _dead_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_a_wrong_key_stops_the_run_with_one_error_and_no_results(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 40)
+    events: list[DocumentEvent] = []
+    results: list[DocumentResult] = []
+    async with (
+        FakeLlamaCloud(clock=ManualClock(), api_key="the-right-key") as fake,
+        AsyncLlamaCloud(api_key="a-wrong-key", base_url=fake.base_url, retry_backoff=0.01) as client,
+    ):
+        run = client.extract.run_many(
+            paths, configuration=CONFIGURATION, concurrency=4, on_event=events.append
+        )
+        with pytest.raises(AuthenticationError, match="not about one document, so it stopped the run"):
+            await collect(run, results)
+        sent = len(fake.requests)
+        await asyncio.sleep(0.1)
+        assert len(fake.requests) == sent  # every task stopped
+    assert results == []
+    assert sent <= 4  # one round of uploads, no retry, no other document
+    assert "a-wrong-key" not in str(run.progress)
+    assert {e.kind for e in events} == {"hashed"}
+
+
+async def test_a_dead_server_stops_the_run_quickly_with_one_error(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 300)
+    client = AsyncLlamaCloud(api_key="k", base_url=f"http://127.0.0.1:{_dead_port()}", retry_backoff=0.05)
+    results: list[DocumentResult] = []
+    started = time.monotonic()
+    async with client:
+        with anyio.fail_after(10), pytest.raises(APIConnectionError, match="stopped the run"):
+            await collect(client.extract.run_many(paths, configuration=CONFIGURATION), results)
+    assert results == []
+    assert time.monotonic() - started < 5  # the first document's retries, not 300 documents'
+
+
+async def test_a_stopped_run_resumed_does_every_document_once(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 30)
+    steps: dict[str, DocumentEvent] = {}
+
+    def record(event: DocumentEvent) -> None:
+        steps[event.document.path] = event
+
+    async with FakeLlamaCloud(clock=ManualClock(), api_key="right") as fake:
+        async with AsyncLlamaCloud(api_key="wrong", base_url=fake.base_url) as client:
+            with pytest.raises(AuthenticationError):
+                async for _ in client.extract.run_many(paths, configuration=CONFIGURATION, on_event=record):
+                    pass
+        again = [
+            Document(str(path), sha256=e.sha256, file_id=e.file_id, job_id=e.job_id, may_be_uploaded=True)
+            if (e := steps.get(str(path))) is not None
+            else str(path)
+            for path in paths
+        ]
+        async with AsyncLlamaCloud(api_key="right", base_url=fake.base_url) as client:
+            results = [r async for r in client.extract.run_many(again, configuration=CONFIGURATION)]
+    assert sorted(r.document.path for r in results) == sorted(map(str, paths))
+    assert all(r.ok for r in results)
+    assert set(fake.files.uploads_by_sha256.values()) == {1}
+    assert fake.store.created == 30
+
+
+async def test_a_refused_upload_fails_only_its_document(tmp_path: Path) -> None:
+    paths = documents(tmp_path, 6)
+    async with FakeLlamaCloud(clock=ManualClock()) as fake, client_for(fake) as client:
+        fake.inject(Status(422), route="file-create", times=1)
+        run = client.extract.run_many(paths, configuration=CONFIGURATION, concurrency=1)
+        results = [r async for r in run]
+    assert len(results) == 6
+    assert [type(r.error).__name__ for r in results if not r.ok] == ["UnprocessableEntityError"]

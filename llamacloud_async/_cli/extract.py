@@ -9,6 +9,10 @@ waited for by `client.extract.run_many`; its line is written as its job ends:
 document is committed to `<output>.state.sqlite` as it happens (`_cli.state`), so
 `--resume` continues a run stopped by Ctrl-C or a crash: no document is uploaded twice,
 no job is created twice, and documents that have their line are skipped.
+
+A failure that is not about one document (a wrong key, a server that cannot be reached)
+stops the run with one error line and exit status 1; the documents not done have no
+line, so `--resume` does them once the cause is fixed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any, TextIO
 
 import msgspec
 
+from .._errors import APIError
 from ..pipeline import DocumentResult, RunManyProgress
 from .messages import UsageError, error_fields, safe_text, say
 from .options import new_client
@@ -40,7 +45,8 @@ async def extract(args: argparse.Namespace) -> int:
         args: The parsed command line.
 
     Returns:
-        0 when every document's job completed, 1 when any failed.
+        0 when every document's job completed, 1 when any failed or the run stopped
+        (a failure not about one document: a wrong key, an unreachable server).
 
     Raises:
         UsageError: Bad options or paths, an unreadable schema, or a state file that
@@ -58,6 +64,7 @@ async def extract(args: argparse.Namespace) -> int:
     todo = sum(1 for path in paths if path not in written)
     started = time.monotonic()
     done = failed = 0
+    stopped = False
     try:
         async with new_client(args) as client:
             run = client.extract.run_many(
@@ -84,6 +91,9 @@ async def extract(args: argparse.Namespace) -> int:
                 if shown is not None:
                     shown.cancel()
                     _draw(run.progress, sys.stderr, final=True)
+    except APIError as error:  # not about one document: run_many stopped the run
+        stopped = True
+        say(f"error: {safe_text(str(error), 400)}; fix it, then run again with --resume for the rest")
     finally:
         state.close()
         elapsed = time.monotonic() - started
@@ -91,7 +101,7 @@ async def extract(args: argparse.Namespace) -> int:
             f"{done + failed:,} documents, {done:,} ok, {failed:,} failed, "
             f"{len(paths) - todo:,} already in {args.output}, {elapsed:.1f}s"
         )
-    return 1 if failed else 0
+    return 1 if failed or stopped else 0
 
 
 def row(result: DocumentResult) -> bytes:
