@@ -547,3 +547,17 @@ async def test_a_close_mid_body_on_create_still_creates_and_a_late_answer_arrive
     api.fake.inject(AfterProcessing(Delay(0.05)), route="extract-create")
     assert (await api.create("dfl-2"))["status"] == "PENDING"
     assert api.fake.created == 2
+
+
+def test_the_command_line_on_a_port_in_use_says_so_in_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "llamacloud_async.testing", "--port", str(port)]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert completed.returncode == 1
+    assert completed.stderr.startswith(
+        f"python -m llamacloud_async.testing: cannot listen on 127.0.0.1:{port}"
+    )
+    assert "Traceback" not in completed.stderr

@@ -34,8 +34,8 @@ async def _serve(args: argparse.Namespace) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llamacloud_async.testing", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8787, help="port to listen on (default: %(default)s)")
     parser.add_argument("--api-key", help="answer 401 unless a request carries 'Bearer <key>'")
     parser.add_argument(
         "--unknown-ids",
@@ -62,9 +62,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main() -> None:
     """Parse the command line and serve until interrupted."""
-    args = _parser().parse_args()
+    parser = _parser()
+    args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args))
+        try:
+            asyncio.run(_serve(args))
+        except OSError as error:  # the port is taken, or the host is not this machine's
+            parser.exit(1, f"{parser.prog}: cannot listen on {args.host}:{args.port}: {error.strerror}\n")
 
 
 if __name__ == "__main__":
