@@ -7,6 +7,7 @@ what happens to an exit status.
 from __future__ import annotations
 
 import argparse
+import warnings
 
 from ._cli.demo import demo, fault_rate
 from ._cli.extract import extract
@@ -62,7 +63,7 @@ exit status:
 _CONCURRENCY_HELP = (
     "requests in flight (default: %(default)s); the library's default, enough to hide network "
     "latency many times over while staying under the connection pool and typical per-key rate "
-    "limits, and it halves itself whenever the server answers 429"
+    "limits; when the server answers 429, the client's rate limiter paces every request"
 )
 
 
@@ -75,6 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The exit status (see `llamacloud-async --help`).
     """
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _main(argv)
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, *_: object
+) -> None:
+    """A warning (such as `InsecureBaseURLWarning`) as one line, like the errors."""
+    say(f"warning: {message}")
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # --help, --version, or a usage error already printed

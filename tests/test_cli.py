@@ -380,3 +380,16 @@ def test_fetch_refuses_to_replace_an_output_with_lines_unless_resumed(
     assert out.read_text().count("\n") == 1
     assert main(["fetch", "runs", "--ids", str(ids), "-o", str(out), "--resume"]) == 0
     assert [line["id"] for line in jsonl(out)] == ["run-0", "run-1", "run-2"]
+
+
+@pytest.mark.filterwarnings("always::llamacloud_async.InsecureBaseURLWarning")
+def test_a_warning_is_one_line_like_the_errors(
+    fake: FakeLlamaCloud, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = fake.base_url.rsplit(":", 1)[1]
+    monkeypatch.setenv("LLAMA_CLOUD_BASE_URL", f"http://0.0.0.0:{port}")  # plain http, not loopback
+    assert main(["get", "run", "run-7"]) == 0
+    err = capsys.readouterr().err
+    assert "llamacloud-async: warning: base_url 'http://0.0.0.0:" in err
+    assert "InsecureBaseURLWarning" not in err
+    assert ".py:" not in err
