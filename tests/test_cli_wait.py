@@ -47,7 +47,7 @@ def test_wait_writes_each_finished_job_once(
     lines = jsonl(tmp_path / "out.jsonl")
     assert sorted(line["id"] for line in lines) == sorted(ids)
     assert all(line["ok"] and line["data"]["status"] == "COMPLETED" for line in lines)
-    assert "3 finished (3 COMPLETED), 0 unfinished, 1 blank lines skipped" in capsys.readouterr().err
+    assert "3 finished (3 COMPLETED), 0 unfinished, 1 blank line skipped" in capsys.readouterr().err
 
 
 def test_a_failed_job_is_written_and_exits_1(

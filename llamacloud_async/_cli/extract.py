@@ -30,7 +30,7 @@ import msgspec
 
 from .._errors import APIError
 from ..pipeline import DocumentResult, RunManyProgress
-from .messages import UsageError, error_fields, safe_text, say
+from .messages import UsageError, count, error_fields, safe_text, say
 from .options import new_client
 from .output import open_lines, written_ids
 from .state import RunState, state_path
@@ -98,7 +98,7 @@ async def extract(args: argparse.Namespace) -> int:
         state.close()
         elapsed = time.monotonic() - started
         say(
-            f"{done + failed:,} documents, {done:,} ok, {failed:,} failed, "
+            f"{count(done + failed, 'document')}, {done:,} ok, {failed:,} failed, "
             f"{len(paths) - todo:,} already in {args.output}, {elapsed:.1f}s"
         )
     return 1 if failed or stopped else 0

@@ -15,7 +15,7 @@ from .._errors import APIError
 from ..bulk import BulkFetch
 from .kinds import Kind
 from .lines import encode_result
-from .messages import UsageError, say
+from .messages import UsageError, count, say
 from .options import new_client, request_scope
 from .output import Lines, open_lines, written_ids
 
@@ -53,9 +53,8 @@ class Summary:
         """
         elapsed = time.monotonic() - self.started
         total = self.ok + self.failed
-        text = (
-            f"{total:,} fetched, {self.ok:,} ok, {self.failed:,} failed, {self.blank:,} blank lines skipped"
-        )
+        blank = count(self.blank, "blank line")
+        text = f"{total:,} fetched, {self.ok:,} ok, {self.failed:,} failed, {blank} skipped"
         if self.already is not None:
             text += f", {self.already:,} already in {output}"
         return text + f", {elapsed:.1f}s ({total / max(elapsed, 1e-9):,.0f}/s)"

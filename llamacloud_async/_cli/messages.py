@@ -87,3 +87,9 @@ def error_fields(error: Exception) -> dict[str, Any]:
         fields["status_code"] = error.status_code
         fields["request_id"] = None if error.request_id is None else safe_text(error.request_id)
     return fields
+
+
+def count(number: int, noun: str) -> str:
+    """`1 document`, `2 documents`: `number` (with thousands separators) and `noun`,
+    plural unless it is one."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"

@@ -11,7 +11,7 @@ from .._errors import APIError, PollingTimeoutError
 from ..types.extract_v2_job import ExtractJobStatus
 from .fetch import Summary, open_ids, read_ids
 from .lines import job_line
-from .messages import say
+from .messages import count, say
 from .options import new_client
 from .output import open_lines
 
@@ -38,7 +38,7 @@ class Finished:
         elapsed = time.monotonic() - self.started
         return (
             f"{total:,} finished ({counts or 'none'}), {pending:,} unfinished, "
-            f"{blank:,} blank lines skipped, {elapsed:.1f}s"
+            f"{count(blank, 'blank line')} skipped, {elapsed:.1f}s"
         )
 
 
