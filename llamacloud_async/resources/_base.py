@@ -6,10 +6,11 @@ from collections.abc import AsyncIterable, Callable, Coroutine, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
+from .._polling import JobStates, PollSchedule, wait_for_job
 from .._request import NO_EXTRAS, Extras, Request
 from .._response import AsyncAPIResponse, decoded, parse
 from .._transport import Reply
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
 from .._validation import query_string
 from ..bulk import BulkFetch, BulkOptions
 
@@ -50,6 +51,36 @@ class AsyncAPIResource:
     async def _read(self, path: str, model: type[T], timeout: TimeoutArg, extras: Extras = NO_EXTRAS) -> T:
         """``GET path`` decoded into ``model``, raw or not: for pages and polls."""
         return parse(await self._send(Request("GET", path, timeout).with_extras(*extras)), model)
+
+    async def _poll(
+        self,
+        path: str,
+        model: type[T],
+        status_of: Callable[[T], str],
+        states: JobStates,
+        schedule: PollSchedule,
+        *,
+        job_id: str,
+        verbose: bool,
+        first_delay: float,
+        extras: Extras,
+    ) -> T:
+        """Read the job at ``path`` until it is terminal (``wait_for_job``); the job, or
+        ``PollingError``. Each poll is a ``GET`` on the request path, with ``extras``."""
+
+        async def get() -> T:
+            return await self._read(path, model, NOT_GIVEN, extras)
+
+        return await wait_for_job(
+            get,
+            status_of,
+            job_id=job_id,
+            states=states,
+            schedule=schedule,
+            is_transient=self._is_transient,
+            verbose=verbose,
+            first_delay=first_delay,
+        )
 
     def _is_transient(self, error: BaseException) -> bool:
         """Whether the client's retry policy would try a read again after ``error``."""

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from .._idempotency import create_once, create_request, key_for, server_time
-from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
+from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule
 from .._request import NO_EXTRAS, Extras, Request, checked_extras
 from .._response import parse
 from .._run_many import RunMany
@@ -472,18 +472,16 @@ class AsyncExtractResource(AsyncAPIResource):
             + query_string(expand=expand, organization_id=organization_id, project_id=project_id)
         )
 
-        async def get() -> ExtractV2Job:
-            return await self._read(path, ExtractV2Job, NOT_GIVEN, extras)
-
-        return await wait_for_job(
-            get,
+        return await self._poll(
+            path,
+            ExtractV2Job,
             _status,
+            JOB_STATES,
+            schedule,
             job_id=job_id,
-            states=JOB_STATES,
-            schedule=schedule,
-            is_transient=self._is_transient,
             verbose=verbose,
             first_delay=first_delay,
+            extras=extras,
         )
 
     async def run(

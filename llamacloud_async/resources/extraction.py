@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from .._errors import APIError
 from .._idempotency import create_once, create_request, key_for
-from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule, wait_for_job
+from .._polling import DEFAULT_POLLING_TIMEOUT, BackoffStrategy, JobStates, PollSchedule
 from .._request import NO_EXTRAS, Extras, checked_extras
 from .._transport import Reply
 from .._types import NOT_GIVEN, Body, Headers, Query, TimeoutArg
@@ -291,18 +291,16 @@ class AsyncJobsResource(AsyncAPIResource):
     ) -> ExtractJob:
         path = "/api/v1/extraction/jobs/" + path_segment("job_id", job_id)
 
-        async def get() -> ExtractJob:
-            return await self._read(path, ExtractJob, NOT_GIVEN, extras)
-
-        return await wait_for_job(
-            get,
+        return await self._poll(
+            path,
+            ExtractJob,
             _status,
+            JOB_STATES,
+            schedule,
             job_id=job_id,
-            states=JOB_STATES,
-            schedule=schedule,
-            is_transient=self._is_transient,
             verbose=verbose,
             first_delay=first_delay,
+            extras=extras,
         )
 
     async def extract(
