@@ -100,6 +100,8 @@ class ClientOptions:
     verify: Verify = True
     policy: RetryPolicy = field(init=False, repr=False, compare=False)
     """The retry policy these options make (derived, never passed)."""
+    default_query_encoded: dict[str, str] = field(init=False, repr=False, compare=False)
+    """Each ``default_query`` name and its encoded ``name=value`` pairs, worked out once."""
 
     @classmethod
     def create(cls, *, api_key: str | None, base_url: str | None, **options: Any) -> ClientOptions:
@@ -137,7 +139,13 @@ class ClientOptions:
             self.max_retries, self.max_retry_after, self.retry_on_conflict, initial_backoff=self.retry_backoff
         )
         object.__setattr__(self, "policy", policy)
-        extra_query_string("default_query", self.default_query)  # checked now, not at the first request
+        encoded = {
+            name: extra_query_string("default_query", {name: value})
+            for name, value in (self.default_query or {}).items()
+        }
+        object.__setattr__(
+            self, "default_query_encoded", {name: pairs for name, pairs in encoded.items() if pairs}
+        )
 
     def replace(self, **changes: Any) -> ClientOptions:
         """These options with ``changes`` applied and validated."""

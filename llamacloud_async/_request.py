@@ -118,12 +118,14 @@ def _refuse_repeated_parameters(path: str, extra_query: Mapping[str, object]) ->
         )
 
 
-def with_default_query(path: str, default_query: Mapping[str, object]) -> str:
-    """``path`` with the client's ``default_query`` added, except the names it already sets."""
+def with_default_query(path: str, default_query: Mapping[str, str]) -> str:
+    """``path`` with the client's encoded ``default_query`` added, except the names it
+    already sets."""
+    if "?" not in path:
+        return path + "?" + "&".join(default_query.values())
     taken = _query_names(path)
-    extra = {name: value for name, value in default_query.items() if name not in taken}
-    encoded = extra_query_string("default_query", extra)
-    return path + ("&" if "?" in path else "?") + encoded if encoded else path
+    extra = [pairs for name, pairs in default_query.items() if name not in taken]
+    return path + "&" + "&".join(extra) if extra else path
 
 
 Extras: TypeAlias = (
@@ -187,8 +189,8 @@ class RequestLoop:
         options = self.options
         path = (
             request.path
-            if options.default_query is None
-            else with_default_query(request.path, options.default_query)
+            if not options.default_query_encoded
+            else with_default_query(request.path, options.default_query_encoded)
         )
         url = URL(options.base_url + path, encoded=True)
         timeout = options.timeout if request.timeout is NOT_GIVEN else checked_timeout(request.timeout)
