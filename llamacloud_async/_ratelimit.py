@@ -23,11 +23,18 @@ follows what the server *accepts*:
   429s lower nothing), the rate is set 5 % under the limit so measured. The first cut
   comes after a few answers and errs high, and the next stretch refines it; answers
   that come in lumps (every sender waiting out the same backoff) give no stretch to
-  measure, so the rate the window accepted is taken as a floor to climb from;
-- after a window without a throttled verdict it probes upward, CUBIC-like: fast far
-  below the limit last measured, slowly just under it, and past it slowly at first,
-  faster the longer no 429 comes (a burst the server saved up is spent before the
-  rate climbs far), so a raised limit is found within a few seconds;
+  measure, so the rate the window accepted is taken as a floor to climb from (the
+  first floor comes as soon as the 429s are significant, before a whole window of a
+  herd's retries; a later one ends the fast climb);
+- "recent" means the last hundred-odd answers at any rate, and a window lasts at least
+  16 answers' worth (up to half a second), so at a limit of 10/s the verdicts rest on
+  as much evidence as at 400/s and the rate does not swing far over the limit;
+- after a window that used its rate with no more than sporadic 429s it probes upward,
+  CUBIC-like: fast far below the limit last measured, slowly just under it, and past
+  it slowly at first, faster the longer no 429 comes (a burst the server saved up is
+  spent before the rate climbs far), so a raised limit is found within a few seconds.
+  A window with more 429s holds the rate, and so does an idle one: a pause in the
+  sends says nothing about a higher limit;
 - a retry hint delays only the request that got it (the request loop sleeps it): one
   unlucky request never pauses the others, while many agreeing 429s lower the rate for
   every sender, which is how sustained throttling slows everything;
@@ -48,8 +55,13 @@ from collections.abc import Awaitable, Callable
 from ._errors import RateLimitError
 
 WINDOW = 0.2
-"""Seconds per measuring window: probing steps once a window, and a window without a
-429 ends a throttled episode."""
+"""Seconds per measuring window at least: probing steps once a window, and a window
+without a 429 ends a throttled episode."""
+WINDOW_ANSWERS = 16
+LONGEST_WINDOW = 0.5
+"""Past the slow start a window holds ``WINDOW_ANSWERS`` answers at the paced rate, up to
+``LONGEST_WINDOW`` seconds: at a low limit its verdicts then rest on as many answers as at
+a high one, while a raised limit is still found within seconds."""
 BELOW_LIMIT = 0.95
 """After a cut, the allowed rate as a share of the limit just measured."""
 OVER_LIMIT_SHARE = 0.08
@@ -59,7 +71,10 @@ SIGNIFICANCE = 2.0
 """How many standard deviations above ``OVER_LIMIT_SHARE`` an episode's 429s must be."""
 MIN_THROTTLED = 4
 MIN_ANSWERS = 64
-"""429s, and answers, the recent windows need before they may count as over the limit."""
+"""429s, and answers, the recent windows need before they may count as over the limit.
+The recent answers halve every ``MIN_ANSWERS`` answers (or ``RECENT_HALF_LIFE`` seconds),
+not every window, so that they reach it at any rate."""
+RECENT_HALF_LIFE = 5.0
 MIN_MEASURED = 8
 """Accepted answers between two 429s needed to measure the limit."""
 FIRST_MEASURED = 2
@@ -76,6 +91,10 @@ ABOVE_PROBE = 0.02
 seconds spent above it, so a server's saved-up burst is spent before the rate climbs fast,
 while a raised limit is still found within seconds."""
 ABOVE_DOUBLING = 0.4
+STEP_BACK_REACH = 1.25
+"""How far past the last measured limit a window with more than sporadic 429s sends the
+rate back under that limit: the measurement was right. Farther past it the limit has
+moved, and the next stretch between 429s measures it anew."""
 QUIET_OFF = 60.0
 """Seconds without a 429 after which the adaptive part switches off."""
 LATE_TOLERANCE = 0.002
@@ -120,6 +139,7 @@ class RateLimiter:
         """One queue of waiters and one pacer per event loop the client is used from: a
         future is woken only by its own loop, while the slots are the client's."""
         self._last: tuple[asyncio.AbstractEventLoop | None, _Queue] = (None, _Queue())
+        self._window = WINDOW
         self._window_end = 0.0
         self._window_throttled = 0
         self._window_answers = 0
@@ -217,7 +237,7 @@ class RateLimiter:
         self.throttled += 1
         if not self.enabled:  # the first 429: start measuring
             self.enabled = True
-            self._window_end = now + WINDOW
+            self._window_end = now + self._window
         else:
             self._answered(now)
             self._roll(now)
@@ -243,10 +263,16 @@ class RateLimiter:
         measured = self._accepted_since_anchor
         first = self._learned is None
         if measured < (FIRST_MEASURED if first else MIN_MEASURED):
+            if first and self._over_limit():
+                # Unpaced and clearly over the limit, with no stretch to measure yet (every
+                # sender retrying at once): pace at what the server accepted so far.
+                span = max(now - self._window_end + self._window, 1e-3)
+                accepted = max(1, self._window_answers - self._window_throttled)
+                self._cut(accepted / span, exact=False, floor=True)
             return
         span = max(now - anchor, 1e-3)
         paced = self._anchor_paced
-        if span >= WINDOW:  # the next measurement starts here, so a changed limit shows
+        if span >= self._window:  # the next measurement starts here, so a changed limit shows
             self._anchor, self._accepted_since_anchor = now, 0
             self._anchor_paced = self._learned is not None
         if not self._over_limit():
@@ -260,14 +286,14 @@ class RateLimiter:
     def _cut(self, limit: float, *, exact: bool, floor: bool = False) -> None:
         """Pace a little under ``limit``; never raise the rate here. Until a limit is
         ``exact`` (measured over enough answers) the probe climbs fast from it, and from
-        a ``floor`` (the accepted rate of a window) faster still."""
+        the first ``floor`` (the accepted rate of a window) faster still."""
         target = BELOW_LIMIT * limit
         if self._learned is not None:
             if target >= self._learned:
                 return
             target = max(target, MAX_CUT * self._learned)  # one odd stretch cannot collapse it
+        self._ceiling = 0.0 if floor and self._learned is None else limit
         self._learned = max(MIN_RATE, target)
-        self._ceiling = 0.0 if floor else limit
         self._exact = exact
         self._above_since = None
 
@@ -283,24 +309,43 @@ class RateLimiter:
 
     def _roll(self, now: float) -> None:
         """Close the window once it has ended: a window without a 429 ends the throttled
-        stretch, and unless the recent answers are over the limit the rate probes upward."""
+        stretch, and a window that used its rate with no more than sporadic 429s lets
+        the rate probe upward (one with more, or an idle one, holds it)."""
         if now < self._window_end:
             return
-        elapsed = WINDOW + now - self._window_end
-        over = self._window_throttled > 0 and self._over_limit()
+        window, answers, throttled = self._window, self._window_answers, self._window_throttled
+        elapsed = window + now - self._window_end
+        over = throttled > 0 and self._over_limit()
         if over and not self._measured_in_window:
             # Over the limit with no stretch to measure it by (the senders all waited out
             # a backoff together, so the answers came in lumps): pace at what the window
             # accepted, which spreads the sends out so that the next stretch measures.
-            self._cut((self._window_answers - self._window_throttled) / WINDOW, exact=False, floor=True)
-        elif self._window_throttled == 0:
+            self._cut((answers - throttled) / window, exact=False, floor=True)
+        elif throttled == 0:
             self._anchor = None
-        if self._learned is not None and not over:
-            self._learned *= self._growth(now) ** min(elapsed / WINDOW, 4.0)
+        learned = self._learned
+        if (
+            learned is not None
+            and not over
+            and throttled <= OVER_LIMIT_SHARE * answers
+            and answers >= learned * elapsed / 2
+        ):
+            self._learned = learned = learned * self._growth(now) ** min(elapsed / window, 4.0)
+        elif (
+            learned is not None
+            and self._exact
+            and self._ceiling < learned <= STEP_BACK_REACH * self._ceiling
+            and throttled > OVER_LIMIT_SHARE * answers
+        ):  # the probe just past the measured limit met more than sporadic 429s: it was right
+            self._learned = learned = BELOW_LIMIT * self._ceiling
+            self._above_since = None
         self._measured_in_window = False
-        self._recent_throttled = self._recent_throttled / 2 + self._window_throttled
-        self._recent_answers = self._recent_answers / 2 + self._window_answers
-        self._window_end = now + WINDOW
+        keep = 0.5 ** max(answers / MIN_ANSWERS, elapsed / RECENT_HALF_LIFE)
+        self._recent_throttled = self._recent_throttled * keep + throttled
+        self._recent_answers = self._recent_answers * keep + answers
+        if learned is not None and self._ceiling:  # past the slow start: windows of answers
+            self._window = min(LONGEST_WINDOW, max(WINDOW, WINDOW_ANSWERS / learned))
+        self._window_end = now + self._window
         self._window_throttled = self._window_answers = 0
         if now - self._last_throttle > QUIET_OFF:
             self._switch_off()
@@ -317,11 +362,13 @@ class RateLimiter:
             return SLOW_PROBE
         if self._above_since is None:
             self._above_since = now
-        return min(FAST_PROBE, 1 + ABOVE_PROBE * 2 ** ((now - self._above_since) / ABOVE_DOUBLING))
+        doubling = ABOVE_DOUBLING * self._window / WINDOW  # as many windows at any rate
+        return min(FAST_PROBE, 1 + ABOVE_PROBE * 2 ** ((now - self._above_since) / doubling))
 
     def _switch_off(self) -> None:
         self.enabled = self.rate_limit is not None
         self._learned = None
+        self._window = WINDOW
         self._anchor = None
 
 

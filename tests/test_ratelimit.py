@@ -184,11 +184,24 @@ class Server:
 @dataclass
 class Outcome:
     successes: list[float] = field(default_factory=list[float])
-    throttled: int = 0
-    sent: int = 0
+    throttled_at: list[float] = field(default_factory=list[float])
+    sent_at: list[float] = field(default_factory=list[float])
+
+    @property
+    def throttled(self) -> int:
+        return len(self.throttled_at)
+
+    @property
+    def sent(self) -> int:
+        return len(self.sent_at)
 
     def goodput(self, start: float, end: float) -> float:
         return sum(start <= t < end for t in self.successes) / (end - start)
+
+    def throttled_share(self, start: float, end: float) -> float:
+        """The share of the sends in ``[start, end)`` that met a 429."""
+        sent = sum(start <= t < end for t in self.sent_at)
+        return sum(start <= t < end for t in self.throttled_at) / sent
 
 
 def simulate(
@@ -227,14 +240,14 @@ def simulate(
                 heapq.heappush(events, (max(limiter.next_slot, at) + 0.0005, -1, "pace", False))
         elif kind == "send":
             server.rate = next(rate for start, rate in reversed(limits) if at >= start)
-            outcome.sent += 1
+            outcome.sent_at.append(at)
             heapq.heappush(events, (at + latency, sender, "answer", server.accept(at)))
         elif accepted:
             outcome.successes.append(at)
             limiter.after_response(None)
             heapq.heappush(events, (at, sender, "ready", False))
         else:
-            outcome.throttled += 1
+            outcome.throttled_at.append(at - latency)  # by send time, as sent_at
             limiter.after_response(throttle(hint))
             heapq.heappush(events, (at + (hint if hint is not None else 0.5), sender, "ready", False))
     return outcome
@@ -264,3 +277,68 @@ def test_a_changed_limit_is_followed_within_three_seconds(latency: float) -> Non
     assert outcome.goodput(5.0, 8.0) >= 0.9 * 100
     assert outcome.goodput(11.0, 14.0) >= 0.9 * 400
     assert outcome.throttled <= 0.1 * outcome.sent
+
+
+@pytest.mark.parametrize("limit", [10, 40])
+@pytest.mark.parametrize(("latency", "hint"), [(0.001, 0.2), (0.02, None), (0.02, "next token")])
+def test_a_low_limit_is_held_with_few_429s(limit: float, latency: float, hint: float | str | None) -> None:
+    # A window of a fifth of a second holds only 2 to 8 answers at these limits: the
+    # verdicts must rest on enough answers all the same, or the rate swings over the limit.
+    retry_after = 1 / limit if hint == "next token" else hint
+    assert not isinstance(retry_after, str)
+    outcome = simulate([(0.0, limit)], latency=latency, hint=retry_after, until=20.0)
+    assert outcome.goodput(4, 20) >= 0.9 * limit
+    assert outcome.throttled_share(4, 20) <= (0.15 if limit == 10 else 0.1)
+
+
+def test_an_idle_pause_does_not_raise_the_rate() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    over_the_limit(limiter, clock, accepted=400, throttled=200, seconds=0.5)
+    for _ in range(2 * 80):  # two quiet windows, paced under the limit: the probe may rise
+        clock.now += 1 / 400
+        limiter.after_response(None)
+    learned = limiter.learned_rate
+    assert learned is not None
+    clock.now += 2.0  # nobody sent for two seconds: nothing was learned of a higher limit
+    limiter.after_response(None)
+    assert limiter.learned_rate == learned
+
+
+def _quiet_until(limiter: RateLimiter, clock: Clock, rate: float) -> None:
+    """Answers without a 429, at the paced rate, until the probe passes ``rate``."""
+    while (limiter.learned_rate or 0) <= rate:
+        clock.now += 1 / (limiter.rate or 1)
+        limiter.after_response(None)
+
+
+def test_429s_just_past_the_measured_limit_send_the_rate_back_under_it() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    over_the_limit(limiter, clock, accepted=400, throttled=200, seconds=0.5)
+    _quiet_until(limiter, clock, 410)
+    window(limiter, clock, accepted=80, throttled=10, seconds=0.2)
+    assert limiter.learned_rate == pytest.approx(0.95 * 400, rel=0.05)
+
+
+def test_429s_far_past_a_measured_limit_that_has_since_risen_do_not_send_it_back() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    over_the_limit(limiter, clock, accepted=100, throttled=50, seconds=2.0)
+    assert limiter.learned_rate == pytest.approx(95, rel=0.05)
+    _quiet_until(limiter, clock, 500)  # the server's limit rose to 400 or so: no 429 on the way
+    window(limiter, clock, accepted=100, throttled=25, seconds=0.2)
+    assert (limiter.learned_rate or 0) > 300
+
+
+def test_a_herd_of_429s_is_paced_before_its_window_ends() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limiter.after_response(throttle())
+    for i in range(100):  # 64 senders retrying together, one of them accepted, within 50 ms
+        clock.now = i * 0.0005
+        limiter.after_response(None if i == 50 else throttle())
+    assert limiter.learned_rate is not None
