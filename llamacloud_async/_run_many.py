@@ -200,7 +200,7 @@ class RunMany:
         document = state.document
         try:
             async with self._requests:
-                state.sha256 = document.sha256 or await asyncio.to_thread(_sha256, document.path)
+                state.sha256 = document.sha256 or await asyncio.to_thread(content_sha256, document.path)
                 if document.sha256 is None:
                     self._event("hashed", state)
                 state.file_id = document.file_id
@@ -384,7 +384,7 @@ async def _until_not_throttled(step: Callable[[], Awaitable[T]]) -> T:
             wait = min(_THROTTLED_WAIT_MAX, wait * 2)
 
 
-def _sha256(path: str) -> str:
+def content_sha256(path: str) -> str:
     """The SHA-256 (hex) of the file at ``path``, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:

@@ -82,6 +82,25 @@ def test_one_line_per_document_with_its_extraction(
     assert fake.counts["file-create"] == 12
 
 
+def test_a_document_changed_before_its_line_was_written_is_extracted_anew(
+    fake: FakeLlamaCloud, tmp_path: Path, schema: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = write_documents(tmp_path / "docs", 4)
+    output = tmp_path / "rows.jsonl"
+    args = ["extract", str(tmp_path / "docs"), "--schema", str(schema), "-o", str(output)]
+    assert main([*args, "--polling-interval", "0.1"]) == 0
+    output.write_text("")  # as if stopped after every job was created, before any line
+    paths[2].write_text("Invoice 2\nvendor: Corrected Vendor\ntotal: 99.50\n")
+    capsys.readouterr()
+    assert main([*args, "--resume", "--polling-interval", "0.1"]) == 0
+    rows = {str(r["document"]): r for r in lines_of(output)}
+    assert rows[str(paths[2])]["extract_result"] == {"vendor": "Corrected Vendor", "total": 99.5}
+    assert rows[str(paths[1])]["extract_result"] == {"vendor": "Vendor 1", "total": 1.5}
+    assert fake.counts["file-create"] == 5  # only the changed one again
+    assert fake.counts["extract-create"] == 5
+    assert "1 document changed since the earlier run" in capsys.readouterr().err
+
+
 def test_usage_errors(
     fake: FakeLlamaCloud, tmp_path: Path, schema: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -96,6 +96,8 @@ async def extract(args: argparse.Namespace) -> int:
         say(f"error: {safe_text(str(error), 400)}; fix it, then run again with --resume for the rest")
     finally:
         state.close()
+        if state.changed:
+            say(f"warning: {count(state.changed, 'document')} changed since the earlier run: extracted anew")
         elapsed = time.monotonic() - started
         say(
             f"{count(done + failed, 'document')}, {done:,} ok, {failed:,} failed, "

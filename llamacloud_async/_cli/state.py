@@ -12,16 +12,21 @@ knows, for every document, the last step the server may have seen:
     job ID                       wait for that job
     a line in the output         nothing
 
+A document not done whose content changed since its hash was recorded starts over (its
+row is cleared first): the file and job recorded were for other content.
+
 The run's configuration is stored too: resuming with another one is refused, since its
 jobs would extract something else.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+from .._run_many import content_sha256
 from ..pipeline import Document, DocumentEvent
 from .messages import UsageError
 
@@ -58,6 +63,8 @@ class RunState:
                 "(nothing done is done again), or delete it and the output to start over"
             )
         self.path = path
+        self.changed = 0
+        """Documents begun before whose content has changed since: started over."""
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -71,8 +78,11 @@ class RunState:
                 "resume it with the same one, or use another output file"
             )
 
-    def documents(self, paths: Iterator[str], written: set[str]) -> Iterator[Document]:
+    async def documents(self, paths: Iterator[str], written: set[str]) -> AsyncIterator[Document]:
         """The documents of `paths` still to do, each with what was done for it before.
+
+        A document begun before is hashed again (in a thread): when its content changed,
+        its row is cleared and it starts over, counted in `changed`.
 
         Args:
             paths: Every document of the run, in order.
@@ -88,6 +98,14 @@ class RunState:
                 yield Document(path)
                 continue
             sha256, file_id, job_id = row
+            if sha256 is not None and not await _same_content(path, sha256):
+                self._db.execute(
+                    "UPDATE documents SET sha256 = NULL, file_id = NULL, job_id = NULL WHERE path = ?",
+                    (path,),
+                )
+                self.changed += 1
+                yield Document(path)
+                continue
             yield Document(
                 path, sha256=sha256, file_id=file_id, job_id=job_id, may_be_uploaded=file_id is None
             )
@@ -113,3 +131,12 @@ class RunState:
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+async def _same_content(path: str, sha256: str) -> bool:
+    """Whether the file at `path` still hashes to `sha256` (an unreadable one is left to
+    the run: a job already created does not need it)."""
+    try:
+        return await asyncio.to_thread(content_sha256, path) == sha256
+    except OSError:
+        return True
