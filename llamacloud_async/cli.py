@@ -14,11 +14,11 @@ from ._cli.extract import extract
 from ._cli.fetch import fetch
 from ._cli.get import get
 from ._cli.kinds import KIND_HELP, parse_kind
-from ._cli.messages import UsageError, say
+from ._cli.messages import USAGE_ERRORS, say
 from ._cli.options import add_client_options, positive_int, seconds
 from ._cli.output import OutputClosed, stdout_to_devnull
 from ._cli.wait import wait
-from ._errors import APIError, LlamaCloudError
+from ._errors import APIError
 from ._polling import DEFAULT_POLLING_TIMEOUT
 from ._runtime import run as run_event_loop
 from ._version import __version__
@@ -98,7 +98,7 @@ def _main(argv: list[str] | None) -> int:
     except APIError as error:  # the API failed the command as a whole (a bulk fetch stopped)
         say(f"error: {error}")
         return 1
-    except (UsageError, LlamaCloudError, ValueError) as error:
+    except USAGE_ERRORS as error:
         say(f"error: {error}")
         return 2
     except KeyboardInterrupt:

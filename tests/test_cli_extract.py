@@ -101,6 +101,26 @@ def test_a_document_changed_before_its_line_was_written_is_extracted_anew(
     assert "1 document changed since the earlier run" in capsys.readouterr().err
 
 
+def test_a_missing_api_key_leaves_no_state_to_block_the_corrected_command(
+    fake: FakeLlamaCloud,
+    tmp_path: Path,
+    schema: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_documents(tmp_path / "docs", 2)
+    output = tmp_path / "rows.jsonl"
+    args = ["extract", str(tmp_path / "docs"), "--schema", str(schema), "-o", str(output)]
+    monkeypatch.delenv("LLAMA_CLOUD_API_KEY")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "api_key" in err
+    assert "documents," not in err  # no summary of a run that never began
+    monkeypatch.setenv("LLAMA_CLOUD_API_KEY", "k")
+    assert main([*args, "--polling-interval", "0.1"]) == 0
+    assert len(lines_of(output)) == 2
+
+
 def test_usage_errors(
     fake: FakeLlamaCloud, tmp_path: Path, schema: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

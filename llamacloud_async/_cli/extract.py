@@ -30,7 +30,7 @@ import msgspec
 
 from .._errors import APIError
 from ..pipeline import DocumentResult, RunManyProgress
-from .messages import UsageError, count, error_fields, safe_text, say
+from .messages import USAGE_ERRORS, UsageError, count, error_fields, safe_text, say
 from .options import new_client
 from .output import open_lines, written_ids
 from .state import RunState, state_path
@@ -60,13 +60,15 @@ async def extract(args: argparse.Namespace) -> int:
     fingerprint = json.dumps(create, sort_keys=True, separators=(",", ":"))
     state_file = state_path(args.output)
     lost_state = args.resume and not state_file.exists()  # find earlier uploads by their hash
+    client = new_client(args)  # bad options (no API key) fail before a state file is made
     state = RunState(state_file, resume=args.resume, configuration=fingerprint)
     todo = sum(1 for path in paths if path not in written)
     started = time.monotonic()
     done = failed = 0
     stopped = False
+    summary = True
     try:
-        async with new_client(args) as client:
+        async with client:
             run = client.extract.run_many(
                 state.documents(iter(paths), written),
                 **create,
@@ -94,15 +96,19 @@ async def extract(args: argparse.Namespace) -> int:
     except APIError as error:  # not about one document: run_many stopped the run
         stopped = True
         say(f"error: {safe_text(str(error), 400)}; fix it, then run again with --resume for the rest")
+    except USAGE_ERRORS:  # a bad option: nothing was done
+        summary = False
+        raise
     finally:
         state.close()
         if state.changed:
             say(f"warning: {count(state.changed, 'document')} changed since the earlier run: extracted anew")
-        elapsed = time.monotonic() - started
-        say(
-            f"{count(done + failed, 'document')}, {done:,} ok, {failed:,} failed, "
-            f"{len(paths) - todo:,} already in {args.output}, {elapsed:.1f}s"
-        )
+        if summary:
+            elapsed = time.monotonic() - started
+            say(
+                f"{count(done + failed, 'document')}, {done:,} ok, {failed:,} failed, "
+                f"{len(paths) - todo:,} already in {args.output}, {elapsed:.1f}s"
+            )
     return 1 if failed or stopped else 0
 
 

@@ -12,7 +12,7 @@ import re
 import sys
 from typing import Any
 
-from .._errors import APIResponseValidationError, APIStatusError
+from .._errors import APIResponseValidationError, APIStatusError, LlamaCloudError
 
 MAX_TEXT_CHARS = 500
 """The most characters of one message or field, escapes included."""
@@ -25,6 +25,11 @@ _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 class UsageError(Exception):
     """Bad input or options: reported on one line, exit status 2."""
+
+
+USAGE_ERRORS = (UsageError, LlamaCloudError, ValueError)
+"""What a command raises for bad input or options (an API failure, an ``APIError``, is
+caught before these): exit status 2, and no summary, since nothing was done."""
 
 
 def safe_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:

@@ -11,7 +11,7 @@ from .._errors import APIError, PollingTimeoutError
 from ..types.extract_v2_job import ExtractJobStatus
 from .fetch import Summary, open_ids, read_ids
 from .lines import job_line
-from .messages import count, say
+from .messages import USAGE_ERRORS, count, say
 from .options import new_client
 from .output import open_lines
 
@@ -62,6 +62,7 @@ async def wait(args: argparse.Namespace) -> int:
         ids = list(read_ids(stream, args.ids, blank))
     finished = Finished()
     pending = len(set(ids))
+    summary = True
     try:
         async with new_client(args) as client:
             watcher = client.extract.wait_many(
@@ -83,6 +84,10 @@ async def wait(args: argparse.Namespace) -> int:
     except (APIError, PollingTimeoutError) as error:
         say(f"error: {error}")
         return 1
+    except USAGE_ERRORS:  # a malformed ID, no API key: nothing was waited for
+        summary = False
+        raise
     finally:
-        say(finished.text(blank.blank, pending))
+        if summary:
+            say(finished.text(blank.blank, pending))
     return 0 if set(finished.statuses) <= {ExtractJobStatus.COMPLETED} else 1
