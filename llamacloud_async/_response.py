@@ -193,8 +193,8 @@ class BaseAPIResponse(Generic[T]):
         if cache is None:
             cache = self._parsed = {}
         parsed = cache.get(model, _UNPARSED)
-        if parsed is _UNPARSED:
-            parsed = cache[model] = parse(self._reply, model)
+        if parsed is _UNPARSED:  # an endpoint that returns nothing parses to None, as officially
+            parsed = cache[model] = None if model is type(None) else parse(self._reply, model)
         return parsed
 
     def _json(self) -> object:

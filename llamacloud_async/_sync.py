@@ -2270,6 +2270,34 @@ class FilesResourceWithRawResponse:
             )
         )
 
+    def delete(
+        self,
+        file_id: str,
+        *,
+        organization_id: str | None = None,
+        project_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """Delete a file: ``DELETE /api/v1/beta/files/{file_id}``.
+
+        Returns the undecoded ``APIResponse``; its ``parse()`` gives the model.
+        """
+        return sync_response(
+            self._client._runtime.call(
+                self._client._async.files.with_raw_response.delete,
+                file_id,
+                organization_id=organization_id,
+                project_id=project_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            )
+        )
+
     def content(
         self,
         file_id: str,

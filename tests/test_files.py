@@ -321,5 +321,10 @@ async def test_raw_responses_keep_the_reply_and_parse_to_the_model(fake: FakeLla
         link = await client.files.with_raw_response.content(created.id)
         assert (await got.parse()).id == created.id
         assert isinstance(await link.parse(), PresignedURL)
+        deleted = await client.files.with_raw_response.delete(created.id)
+        assert await deleted.parse() is None  # as the official raw delete
+        assert deleted.status_code in (200, 204)
+        with pytest.raises(NotFoundError):
+            await client.files.retrieve(created.id)
     assert raw.status_code == 200
     assert isinstance(created, FileCreateResponse)

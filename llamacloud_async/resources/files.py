@@ -175,7 +175,9 @@ class AsyncFilesResource(AsyncAPIResource):
         """
         path = _file_path(file_id) + encode_query(_scope(organization_id, project_id))
         request = Request("DELETE", path, timeout, headers={"Accept": "*/*"})
-        await self._send(request.with_extras(extra_headers, extra_query, extra_body))
+        reply = await self._send(request.with_extras(extra_headers, extra_query, extra_body))
+        if self._raw:
+            return self._decoded(reply, type(None))
 
     async def content(
         self,
@@ -287,6 +289,7 @@ class AsyncFilesResourceWithRawResponse:
     def __init__(self, files: AsyncFilesResource) -> None:
         self.create = as_raw(files.create)
         self.retrieve = as_raw(files.retrieve)
+        self.delete = as_raw(files.delete)
         self.content = as_raw(files.content)
 
 
