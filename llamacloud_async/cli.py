@@ -200,7 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     extract_command.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress line on stderr"
     )
-    add_client_options(extract_command)
+    add_client_options(extract_command, expand=False)
     extract_command.set_defaults(run=extract)
     wait_command = commands.add_parser(
         "wait", help="wait for many v2 extract jobs, one JSON line per job as it finishes"

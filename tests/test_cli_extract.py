@@ -133,6 +133,12 @@ def test_usage_errors(
     assert main(["extract", str(tmp_path / "docs"), "--schema", str(bad), "-o", output]) == 2
     assert "must be a JSON object" in capsys.readouterr().err
     assert main(["extract", str(tmp_path / "docs"), "-o", output]) == 2  # neither --schema nor an ID
+    assert main(["extract", "--help"]) == 0
+    assert "--expand" not in capsys.readouterr().out  # not offered where it does not apply
+    assert (
+        main(["extract", str(tmp_path / "docs"), "--schema", str(schema), "-o", output, "--expand", "usage"])
+        == 2
+    )
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"type": "object", "properties": {"x": {"type": "string"}}}))
     assert main(["extract", str(tmp_path / "docs"), "--schema", str(schema), "-o", output]) == 0

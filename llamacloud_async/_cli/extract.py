@@ -52,8 +52,6 @@ async def extract(args: argparse.Namespace) -> int:
         UsageError: Bad options or paths, an unreadable schema, or a state file that
             does not fit (see `RunState`).
     """
-    if args.expand:
-        raise UsageError("--expand does not apply to extract")
     create = _configuration(args)
     paths = list(_files(args.paths))
     written: set[str] = written_ids(args.output, "document") if args.resume else set()

@@ -11,11 +11,12 @@ from .kinds import Kind
 from .messages import UsageError
 
 
-def add_client_options(parser: argparse.ArgumentParser) -> None:
+def add_client_options(parser: argparse.ArgumentParser, *, expand: bool = True) -> None:
     """Add the client and request-scope options to a command.
 
     Args:
         parser: The command's parser.
+        expand: Whether the command takes `--expand`.
     """
     group = parser.add_argument_group("client")
     group.add_argument(
@@ -40,8 +41,11 @@ def add_client_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="retries after a failed attempt (default: %(default)s)",
     )
-    group.add_argument("--project-id", help="the project to read from")
-    group.add_argument("--organization-id", help="the organization to read from")
+    group.add_argument("--project-id", help="the project to work in")
+    group.add_argument("--organization-id", help="the organization to work in")
+    if not expand:
+        parser.set_defaults(expand=None)
+        return
     group.add_argument(
         "--expand",
         action="extend",
