@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,7 @@ from llamacloud_async import LlamaCloud
 from llamacloud_async.cli import main
 from llamacloud_async.testing import FakeLlamaCloud
 
-from .conftest import API_KEY
+from .conftest import API_KEY, popen_interruptible
 
 FAST = ["--polling-interval", "0.05", "--max-interval", "0.1"]
 
@@ -97,3 +101,23 @@ def test_seconds_options_must_be_positive(
     (tmp_path / "ids.txt").write_text("ext-1\n")
     assert main(["wait", "--ids", str(tmp_path / "ids.txt"), option, "-1"]) == 2
     assert "above 0" in capsys.readouterr().err
+
+
+def test_ctrl_c_names_the_jobs_still_unfinished(fake: FakeLlamaCloud, tmp_path: Path) -> None:
+    fake.store.job_duration = 60
+    ids = create(fake, *(f"dfl-{i}" for i in range(12)))
+    (tmp_path / "ids.txt").write_text("\n".join(ids))
+    command = [sys.executable, "-m", "llamacloud_async", "wait", "--ids", str(tmp_path / "ids.txt"), *FAST]
+    created = len(fake.requests)
+    process = popen_interruptible(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(fake.requests) < created + 2 and time.monotonic() < deadline:  # the wait is polling
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+
+    assert process.returncode == 130, err
+    text = err.decode()
+    assert f"unfinished: {', '.join(ids[:10])}, … and 2 more" in text
+    assert "0 finished (none), 12 unfinished" in text
+    assert "Traceback" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from .._errors import APIError, PollingTimeoutError
 from ..types.extract_v2_job import ExtractJobStatus
 from .fetch import Summary, open_ids, read_ids
 from .lines import job_line
-from .messages import USAGE_ERRORS, count, say
+from .messages import USAGE_ERRORS, count, safe_text, say
 from .options import new_client
 from .output import open_lines
 
@@ -61,7 +62,7 @@ async def wait(args: argparse.Namespace) -> int:
     with open_ids(args.ids) as stream:
         ids = list(read_ids(stream, args.ids, blank))
     finished = Finished()
-    pending = len(set(ids))
+    unfinished = dict.fromkeys(ids)  # in the IDs file's order
     summary = True
     try:
         async with new_client(args) as client:
@@ -80,14 +81,24 @@ async def wait(args: argparse.Namespace) -> int:
                     async for job in watcher:
                         lines.write(job_line(job.id, job, ok=job.status == ExtractJobStatus.COMPLETED))
                         finished.statuses[job.status] += 1
-                        pending -= 1
+                        unfinished.pop(job.id, None)
     except (APIError, PollingTimeoutError) as error:
         say(f"error: {error}")
         return 1
     except USAGE_ERRORS:  # a malformed ID, no API key: nothing was waited for
         summary = False
         raise
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C: asyncio.run cancels the wait
+        if unfinished:
+            say(f"unfinished: {safe_text(_first(list(unfinished)))}")
+        raise
     finally:
         if summary:
-            say(finished.text(blank.blank, pending))
+            say(finished.text(blank.blank, len(unfinished)))
     return 0 if set(finished.statuses) <= {ExtractJobStatus.COMPLETED} else 1
+
+
+def _first(ids: list[str], shown: int = 10) -> str:
+    """`a, b, c` or `a, b, … and 98 more`: the first `shown` of `ids`, for one line."""
+    text = ", ".join(ids[:shown])
+    return f"{text}, … and {len(ids) - shown:,} more" if len(ids) > shown else text
