@@ -274,7 +274,10 @@ class Engine(Generic[T]):
                 ):
                     return BulkResult(index, id_, None, error)
                 retries += 0 if again else 1
-                delay = options.policy.delay(retries or 1, error)
+                # Scattered faults (most answers succeed) retry after the first backoff;
+                # in an outage each retry of an item waits longer than its last.
+                step = retries if self._health.mostly_failing else 1
+                delay = options.policy.delay(step or 1, error)
                 self._requests.report(RetryEvent(request, error.url, retries + 1, error, delay))
                 self._free_slot()
                 await asyncio.sleep(delay)

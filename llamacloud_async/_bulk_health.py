@@ -23,6 +23,10 @@ def _unreachable_causes() -> tuple[type[BaseException], ...]:
     return (aiohttp.ClientConnectorError, ConnectionRefusedError)
 
 
+RECENT_WEIGHT = 1 / 32
+"""The weight of the newest answer in ``Health``'s share of failing answers."""
+
+
 class Health:
     """Tells an item's own failure from a failure of the whole fetch (or ``run_many``).
 
@@ -41,10 +45,21 @@ class Health:
         self._last_success = time.monotonic()
         self._successes = 0
         self._transient_failures = 0
+        self._failing_share = 0.0
+        """The share of the recent answers that were transient failures (a moving
+        average over about ``1 / RECENT_WEIGHT`` of them)."""
+
+    @property
+    def mostly_failing(self) -> bool:
+        """Whether most recent answers were transient failures: an outage, where each
+        retry should wait longer than the last. While most succeed, faults are scattered
+        and an item that failed again only had bad luck."""
+        return self._failing_share >= 0.5
 
     def succeeded(self) -> None:
         self._successes += 1
         self._last_success = time.monotonic()
+        self._failing_share -= RECENT_WEIGHT * self._failing_share
 
     def judge(self, error: Exception) -> str:
         """``ITEM``, ``AGAIN`` (send the item again) or ``STOP`` (end the fetch with it)."""
@@ -55,6 +70,7 @@ class Health:
         if not _transient(error):
             return self.ITEM
         self._transient_failures += 1
+        self._failing_share += RECENT_WEIGHT * (1.0 - self._failing_share)
         if self._successes == 0 and self._transient_failures >= self._first_round:
             return self.STOP
         if time.monotonic() - self._last_success > self._give_up_after:

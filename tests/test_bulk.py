@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import socket
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -367,3 +369,38 @@ def test_sync_get_many_is_a_plain_iterator_and_closes_early() -> None:
         time.sleep(0.3)
         assert len(fake.requests) == sent
         assert sent < 60
+
+
+def retry_delays(caplog: pytest.LogCaptureFixture, id_: str) -> list[float]:
+    """The waits logged before each retry of ``id_``, in order."""
+    pattern = re.compile(rf"/{re.escape(id_)} failed \(\d+\); attempt \d+ in ([\d.]+)s")
+    return [float(m.group(1)) for r in caplog.records if (m := pattern.search(r.getMessage()))]
+
+
+async def test_an_item_unlucky_among_scattered_faults_retries_after_the_first_backoff(
+    fake: FakeLlamaCloud, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.inject(Status(503), id="run-7", times=3)  # every other item succeeds
+    with caplog.at_level(logging.INFO, "llamacloud_async"):
+        async with client_for(fake, max_retries=5) as client:
+            results = [r async for r in client.extraction.runs.get_many([f"run-{i}" for i in range(200)])]
+    assert all(r.ok for r in results)
+    delays = retry_delays(caplog, "run-7")
+    assert len(delays) == 3
+    assert max(delays) <= 0.5  # not 0.5, 1 and 2 s: the server is up, the item was unlucky
+
+
+async def test_in_an_outage_each_retry_of_an_item_waits_longer(
+    fake: FakeLlamaCloud, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = [f"down-{i}" for i in range(16)]
+    for id_ in down:  # after 16 successes, every answer fails three times for a while
+        fake.inject(Status(503), id=id_, times=3)
+    with caplog.at_level(logging.INFO, "llamacloud_async"):
+        async with client_for(fake, max_retries=5) as client:
+            ids = [f"run-{i}" for i in range(16)] + down
+            results = [r async for r in client.extraction.runs.get_many(ids, concurrency=4)]
+    assert all(r.ok for r in results)
+    last = retry_delays(caplog, down[-1])
+    assert len(last) == 3
+    assert last[2] >= 1.5  # exponential: 0.5, 1, 2 s (less jitter)
