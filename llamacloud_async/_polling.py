@@ -13,11 +13,13 @@ the polls and the sleeps together: a poll still in flight when it passes is canc
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, TypeVar
 
+from ._bulk_health import Health
 from ._errors import APIError, PollingError, PollingTimeoutError
 from ._validation import choice, seconds
 
@@ -37,6 +39,10 @@ many waiters started together do not poll in lockstep."""
 
 VERBOSE_EVERY: Final = 10
 """With ``verbose=True``, a progress line is logged every this many polls."""
+UNANSWERED_POLLS: Final = 4
+"""Transiently failed polls, with none answered yet, that end a wait: a server that
+never answers (a wrong base URL, an outage from the start) is reported, not waited on
+until the deadline. Once a poll has been answered, transient failures wait it out."""
 
 
 @dataclass(frozen=True)
@@ -122,13 +128,16 @@ async def wait_for_job(
     Raises:
         PollingError: The job ended in a failure status.
         PollingTimeoutError: ``schedule.timeout`` passed first.
-        APIError: A poll failed in a way another poll would not mend.
+        APIError: A poll failed in a way another poll would not mend, or no poll was
+            ever answered: the server cannot be reached, or the first
+            ``UNANSWERED_POLLS`` failed (a wrong base URL, an outage from the start).
     """
     import anyio  # deferred, as in the request loop: importing the client stays light
 
     last: J | None = None
     last_error: APIError | None = None
     polls = 0
+    health = Health(give_up_after=math.inf, first_round=UNANSWERED_POLLS)
     with anyio.move_on_after(schedule.timeout) as scope:
         intervals = schedule.intervals()
         if first_delay:
@@ -137,11 +146,12 @@ async def wait_for_job(
             try:
                 job = await get()
             except APIError as error:
-                if not is_transient(error):
+                if not is_transient(error) or health.judge(error) == Health.STOP:
                     raise
                 last_error = error
                 log.info("polling job %s failed (%s); polling again", job_id, type(error).__name__)
             else:
+                health.succeeded()
                 last, last_error = job, None
                 status = status_of(job)
                 if status in states.succeeded:

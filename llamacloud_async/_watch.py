@@ -9,17 +9,21 @@ in bulk; a server that refuses the batch filter (400, 405, 422) gets bulk ``get`
 every job from then on, and a 414 halves the batch. Every request goes through the
 client's request path, so the waits share its rate limiter with everything else the
 client sends. A transient failure skips the affected jobs for one round; anything else
-ends the iteration with its error. One deadline covers the whole wait.
+ends the iteration with its error, and so does a server that never answers (it cannot
+be reached, or the first polls all fail: a wrong base URL). One deadline covers the
+whole wait, and its error names the last failed poll, if the last poll failed.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Final, Generic, TypeVar
 
+from ._bulk_health import Health, stopped
 from ._errors import APIError, APIStatusError, PollingTimeoutError
-from ._polling import JobStates, PollSchedule
+from ._polling import UNANSWERED_POLLS, JobStates, PollSchedule
 
 J = TypeVar("J")
 
@@ -69,6 +73,9 @@ class AsyncJobWatcher(Generic[J]):
         self._concurrency = concurrency
         self._batched = True
         self._last: dict[str, J] = {}
+        self._health = Health(give_up_after=math.inf, first_round=UNANSWERED_POLLS)
+        self._last_error: APIError | None = None
+        """The error of the latest failed poll, if no poll has been answered since."""
         self._jobs: AsyncGenerator[J, None] = self._run()
 
     @property
@@ -138,10 +145,15 @@ class AsyncJobWatcher(Generic[J]):
             unseen = pending
         if unseen:
             async for job_id, outcome in self._get_each(unseen):
-                if isinstance(outcome, Exception):
-                    if not self._is_transient(outcome):
-                        raise outcome
+                if isinstance(outcome, APIError):
+                    failed: list[APIError] = []
+                    self._failed(outcome, failed)
+                    if failed:
+                        raise failed[0]
+                elif isinstance(outcome, Exception):
+                    raise outcome
                 else:
+                    self._answered()
                     self._seen(job_id, outcome, finished)
         return list(finished.values())
 
@@ -159,13 +171,12 @@ class AsyncJobWatcher(Generic[J]):
             if error.status_code == _URI_TOO_LONG and len(batch) > 1:
                 self._batch_size = max(1, len(batch) // 2)
                 return []
-            if not self._is_transient(error):
-                errors.append(error)
+            self._failed(error, errors)
             return []
         except APIError as error:
-            if not self._is_transient(error):
-                errors.append(error)
+            self._failed(error, errors)
             return []
+        self._answered()
         wanted = set(batch)
         returned: set[str] = set()
         for job in jobs:
@@ -174,6 +185,21 @@ class AsyncJobWatcher(Generic[J]):
                 returned.add(job_id)
                 self._seen(job_id, job, finished)
         return [job_id for job_id in batch if job_id not in returned]
+
+    def _answered(self) -> None:
+        self._health.succeeded()
+        self._last_error = None
+
+    def _failed(self, error: APIError, errors: list[APIError]) -> None:
+        """A poll failed: a transient failure waits for the next round, unless no poll
+        has ever been answered (then, like anything else, it ends the wait)."""
+        if not self._is_transient(error):
+            errors.append(error)
+        elif self._health.judge(error) == Health.STOP:
+            stopped(error, "the wait", "job")
+            errors.append(error)
+        else:
+            self._last_error = error
 
     def _seen(self, job_id: str, job: J, finished: dict[str, J]) -> None:
         self._last[job_id] = job
@@ -184,5 +210,7 @@ class AsyncJobWatcher(Generic[J]):
         pending = list(self._pending)
         shown = ", ".join(pending[:5]) + (", …" if len(pending) > 5 else "")
         message = f"{len(pending)} job(s) did not finish within {self._schedule.timeout}s: {shown}"
+        if self._last_error is not None:
+            message += f"; the last poll failed: {self._last_error}"
         last = self._last.get(pending[0]) if len(pending) == 1 else None
         return PollingTimeoutError(message, job=last, pending=pending, timeout=self._schedule.timeout)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -13,7 +14,9 @@ import anyio
 import pytest
 
 from llamacloud_async import (
+    APIConnectionError,
     AsyncLlamaCloud,
+    InternalServerError,
     LlamaCloud,
     PollingError,
     PollingTimeoutError,
@@ -21,7 +24,7 @@ from llamacloud_async import (
 from llamacloud_async.testing import AfterProcessing, Delay, FakeLlamaCloud, JobRequest, Reset, Status
 from llamacloud_async.types import ExtractV2Job
 
-from .conftest import API_KEY
+from .conftest import API_KEY, until
 
 SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}, "total": {"type": "number"}}}
 CONFIG = {"data_schema": SCHEMA}
@@ -170,6 +173,53 @@ async def test_transient_failures_while_polling_do_not_end_the_wait(fake: FakeLl
 
     assert job.status == "COMPLETED"
     assert fake.counts["extract"] >= 4
+
+
+async def test_a_wait_on_a_server_that_cannot_be_reached_ends_with_its_error() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        base_url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    async with AsyncLlamaCloud(api_key=API_KEY, base_url=base_url, max_retries=0) as client:
+        started = time.monotonic()
+        with pytest.raises(APIConnectionError):
+            await client.extract.wait_for_completion("ext-1", polling_interval=0.02)
+        with pytest.raises(APIConnectionError, match="stopped the wait"):
+            async for _ in client.extract.wait_many(["ext-1", "ext-2"], polling_interval=0.02):
+                pass
+    assert time.monotonic() - started < 5  # not the two hours of the default deadline
+
+
+async def test_a_wait_whose_first_polls_all_fail_ends_with_the_error(fake: FakeLlamaCloud) -> None:
+    fake.inject(Status(503), route="extract", times=None)
+    fake.inject(Status(503), route="extract-list", times=None)
+    async with AsyncLlamaCloud(api_key=API_KEY, base_url=fake.base_url, max_retries=0) as client:
+        with pytest.raises(InternalServerError):
+            await client.extract.wait_for_completion("ext-1", polling_interval=0.02, max_interval=0.02)
+        with pytest.raises(InternalServerError, match="stopped the wait"):
+            async for _ in client.extract.wait_many(["ext-1"], polling_interval=0.02, max_interval=0.02):
+                pass
+
+
+async def test_an_outage_after_a_poll_was_answered_is_waited_out_and_named_at_the_deadline(
+    client: AsyncLlamaCloud, fake: FakeLlamaCloud
+) -> None:
+    fake.store.job_duration = 60
+    created = await client.extract.create(file_input="dfl-1", configuration=CONFIG)
+
+    async def outage_after_the_first_poll() -> None:
+        await until(lambda: fake.counts["extract-list"] >= 1)
+        fake.inject(Status(503), times=None)
+
+    async def watch() -> None:
+        async for _ in client.extract.wait_many([created.id], polling_interval=0.05, timeout=0.8):
+            pass
+
+    outage = asyncio.ensure_future(outage_after_the_first_poll())
+    with pytest.raises(PollingTimeoutError, match=r"the last poll failed: .*503") as error:
+        await watch()
+    await outage
+    assert error.value.pending == [created.id]
+    assert fake.counts["extract-list"] >= 3  # it kept polling through the outage
 
 
 # Deadlines
