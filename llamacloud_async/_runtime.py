@@ -21,6 +21,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeVar, runtime_checkable
 
+from ._errors import ClientClosedError
+
 if TYPE_CHECKING:
     from ._client import AsyncLlamaCloud
     from ._config import ClientOptions
@@ -225,7 +227,7 @@ class Runtime:
                 loop.run(batches.aclose())
 
     def close(self) -> None:
-        """Close the session and stop the loop thread; later calls raise ``RuntimeError``."""
+        """Close the session and stop the loop thread; later calls raise ``ClientClosedError``."""
         with self._lock:
             self._closed = True
             finalizer, self._finalizer, self._loop = self._finalizer, None, None
@@ -246,7 +248,7 @@ class Runtime:
     def _start(self) -> _Loop:
         with self._lock:
             if self._closed:
-                raise RuntimeError("this client is closed; create a new one")
+                raise ClientClosedError("this client is closed; create a new one")
             if self._loop is None:
                 self._loop = _Loop(self._on_shutdown)
                 self._finalizer = weakref.finalize(self, self._loop.shutdown)

@@ -23,6 +23,7 @@ from llamacloud_async import (
     APIResponse,
     APIResponseValidationError,
     AsyncLlamaCloud,
+    ClientClosedError,
     LlamaCloud,
     NotFoundError,
 )
@@ -127,7 +128,7 @@ def test_close_stops_the_thread_and_refuses_later_calls(fake: FakeLlamaCloud) ->
     assert len(loop_threads()) == 1
     client.close()
     assert loop_threads() == []
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):  # as the async client's: a LlamaCloudError
         client.extraction.runs.get("run-1")
     client.close()  # closing twice is harmless
 
