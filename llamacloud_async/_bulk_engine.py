@@ -256,10 +256,13 @@ class Engine(Generic[T]):
         """The item's result, retried here so that an item waiting to retry holds no
         slot; ``None`` when the fetch was stopped because of it."""
         retries = 0
+        attempts = 1
         while True:
             try:
                 value = await self._fetch(id_)
             except Exception as error:
+                if isinstance(error, APIError):  # its message says "(after N attempts)", as a call's
+                    error.attempts = attempts
                 verdict = self._health.judge(error)
                 if verdict == Health.STOP:
                     await self._results.put(_Stop(stopped(error)))
@@ -274,6 +277,7 @@ class Engine(Generic[T]):
                 ):
                     return BulkResult(index, id_, None, error)
                 retries += 0 if again else 1
+                attempts += 1
                 # Scattered faults (most answers succeed) retry after the first backoff;
                 # in an outage each retry of an item waits longer than its last.
                 step = retries if self._health.mostly_failing else 1

@@ -404,3 +404,13 @@ async def test_in_an_outage_each_retry_of_an_item_waits_longer(
     last = retry_delays(caplog, down[-1])
     assert len(last) == 3
     assert last[2] >= 1.5  # exponential: 0.5, 1, 2 s (less jitter)
+
+
+async def test_a_failed_item_says_how_many_attempts_it_took(fake: FakeLlamaCloud) -> None:
+    fake.inject(Status(503), route="run", id="run-2", times=None)
+    async with client_for(fake, max_retries=2) as client:
+        results = {r.id: r async for r in client.extraction.runs.get_many(["run-1", "run-2"])}
+    error = results["run-2"].error
+    assert isinstance(error, InternalServerError)
+    assert error.attempts == len(fake.requests_for("run-2")) == 3
+    assert str(error).endswith("(after 3 attempts)")
