@@ -261,20 +261,30 @@ class RunMany:
             found = await self._find_upload(sha256)
             if found is not None:
                 return found
-        try:
-            created = await self._files.create(
-                file=path, purpose="extract", external_file_id=sha256, timeout=self._timeout, **self._scope
-            )
-        except APIError as error:
-            from ._idempotency import is_ambiguous
+        from ._idempotency import is_ambiguous
 
-            if not is_ambiguous(error, self._policy):
-                raise
-            found = await self._find_upload(sha256)  # the upload may have landed
-            if found is None:
-                raise
-            return found
-        return created.id
+        resent = 0
+        while True:
+            try:
+                created = await self._files.create(
+                    file=path,
+                    purpose="extract",
+                    external_file_id=sha256,
+                    timeout=self._timeout,
+                    **self._scope,
+                )
+            except APIError as error:
+                if not is_ambiguous(error, self._policy):
+                    raise
+                found = await self._find_upload(sha256)  # the upload may have landed
+                if found is not None:
+                    return found
+                if resent >= self._policy.max_retries:  # it did not: upload again, as a create
+                    raise
+                resent += 1
+                await asyncio.sleep(self._policy.delay(resent, error))
+                continue
+            return created.id
 
     async def _find_upload(self, sha256: str) -> str | None:
         """The oldest file uploaded with ``external_file_id`` = ``sha256``, if any."""

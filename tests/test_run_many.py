@@ -230,6 +230,18 @@ async def test_an_upload_whose_answer_was_lost_is_found_not_repeated(tmp_path: P
     assert fake.files.uploads_by_sha256[str(results[1].sha256)] == 1
 
 
+async def test_an_upload_lost_before_it_landed_is_uploaded_again(tmp_path: Path) -> None:
+    from llamacloud_async.testing import Reset
+
+    paths = documents(tmp_path, 2)
+    async with FakeLlamaCloud(clock=ManualClock()) as fake, client_for(fake) as client:
+        fake.inject(Reset(), route="file-create", times=2)  # reset before the server stored it
+        results = [r async for r in client.extract.run_many(paths, configuration=CONFIGURATION)]
+    assert all(r.ok for r in results), [r.error for r in results]
+    for result in results:  # looked up by its hash, not found, so uploaded again: once stored
+        assert fake.files.uploads_by_sha256[str(result.sha256)] == 1
+
+
 async def test_the_run_shares_the_clients_rate_limiter(tmp_path: Path) -> None:
     paths = documents(tmp_path, 60)
     async with FakeLlamaCloud(clock=ManualClock(), rate_limit=150) as fake, client_for(fake) as client:
