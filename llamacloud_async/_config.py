@@ -40,6 +40,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 import ssl
 import warnings
 from collections.abc import Mapping
@@ -211,6 +212,11 @@ def _checked_api_key(key: str | None) -> str:
     return key
 
 
+_HOST = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*")
+"""A host name (IDNA-encoded by yarl; underscores allowed, as container names have them),
+an IPv4 address, or an IPv6 one (with a zone)."""
+
+
 def _checked_base_url(raw: str) -> str:
     if not isinstance(raw, str) or not raw.strip():  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(
@@ -223,6 +229,10 @@ def _checked_base_url(raw: str) -> str:
         raise ValueError(f"base_url is not a valid URL: {raw!r} ({exc})") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"base_url must be an absolute http:// or https:// URL, got {raw!r}")
+    if any(character.isspace() for character in raw.strip()):
+        raise ValueError(f"base_url must not contain whitespace, got {raw!r}")
+    if not _HOST.fullmatch(url.raw_host or ""):
+        raise ValueError(f"base_url's host is not a host name or IP address, got {raw!r}")
     if url.user is not None or url.password is not None:
         raise ValueError("base_url must not contain credentials; pass api_key instead")
     if url.query_string or url.fragment:

@@ -91,11 +91,23 @@ async def test_bad_per_call_timeout_is_refused(
         ("https://api.cloud.llamaindex.ai/?x=1", "query or fragment"),
         ("https://api.cloud.llamaindex.ai/#top", "query or fragment"),
         ("http://[::1", "not a valid URL"),
+        ("https://exa mple.com", "whitespace"),
+        ("https://api.cloud.llamaindex.ai/api v1", "whitespace"),
+        ("https://a..b", "not a host name"),
+        ("https://ho<st>", "not a host name"),
     ],
 )
 def test_bad_base_url_fails_at_construction(base_url: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         AsyncLlamaCloud(api_key=API_KEY, base_url=base_url)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://bücher.example", "http://[::1]:8080", "https://my_service:8443", "https://api.example.com."],
+)
+def test_unusual_but_valid_base_urls_are_accepted(base_url: str) -> None:
+    AsyncLlamaCloud(api_key=API_KEY, base_url=base_url)
 
 
 def test_base_url_keeps_a_path_prefix_and_drops_trailing_slash() -> None:
