@@ -27,6 +27,7 @@ from ._transport import Reply
 from ._types import TimeoutArg
 
 R = TypeVar("R")
+S = TypeVar("S")
 
 AMBIGUOUS_STATUSES = frozenset({408, 500, 502, 503, 504})
 """Statuses after which the server may or may not have made the job."""
@@ -83,14 +84,33 @@ async def create_once(
     requests: RequestLoop, request: Request, reconcile: Callable[[APIError], Awaitable[R | None]]
 ) -> Reply | R:
     """Send the create ``request``; after an ambiguous failure, what ``reconcile`` finds,
-    else send it again (up to the client's ``max_retries`` times; with none left, the
-    lookup still runs, and the error is raised only when it finds nothing).
-
-    ``reconcile(error)`` returns the job the call made, ``None`` when it made none, or
-    raises ``error`` when it cannot tell.
+    else send it again (see ``sent_once``); each resend is reported as a retry.
 
     Returns:
         The create's reply, or the job ``reconcile`` found.
+    """
+
+    def report(error: APIError, resent: int, delay: float) -> None:
+        url = requests.options.base_url + request.path
+        requests.report(RetryEvent(request, url, resent, error, delay))
+
+    return await sent_once(lambda: requests.send(request), reconcile, requests.options.policy, report)
+
+
+async def sent_once(
+    send: Callable[[], Awaitable[S]],
+    reconcile: Callable[[APIError], Awaitable[R | None]],
+    policy: RetryPolicy,
+    on_resend: Callable[[APIError, int, float], None] | None = None,
+) -> S | R:
+    """``send()`` a request that must take effect once (a create, an upload); after an
+    ambiguous failure, what ``reconcile`` finds, else send it again (up to
+    ``policy.max_retries`` times; with none left, the lookup still runs, and the error is
+    raised only when it finds nothing).
+
+    ``reconcile(error)`` returns what the request made, ``None`` when it made nothing, or
+    raises ``error`` when it cannot tell. ``on_resend(error, resent, delay)`` observes
+    each resend before its wait.
 
     Raises:
         APIError: The last failure, or the ambiguous one whose lookup failed.
@@ -100,9 +120,8 @@ async def create_once(
     resent = 0
     while True:
         try:
-            return await requests.send(request)
+            return await send()
         except APIError as error:
-            policy = requests.options.policy
             if not is_ambiguous(error, policy):
                 raise
             try:
@@ -117,6 +136,6 @@ async def create_once(
                 raise
             resent += 1
             delay = policy.delay(resent, error)
-            url = requests.options.base_url + request.path
-            requests.report(RetryEvent(request, url, resent, error, delay))
+            if on_resend is not None:
+                on_resend(error, resent, delay)
             await anyio.sleep(delay)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from ._bulk_health import Health, stopped
-from ._errors import APIError, NotFoundError, RateLimitError
+from ._errors import NotFoundError, RateLimitError
 from .pipeline import Document, DocumentEvent, DocumentResult, EventKind, RunManyProgress
 from .types import ExtractV2Job
 
@@ -261,30 +261,17 @@ class RunMany:
             found = await self._find_upload(sha256)
             if found is not None:
                 return found
-        from ._idempotency import is_ambiguous
+        from ._idempotency import sent_once
 
-        resent = 0
-        while True:
-            try:
-                created = await self._files.create(
-                    file=path,
-                    purpose="extract",
-                    external_file_id=sha256,
-                    timeout=self._timeout,
-                    **self._scope,
-                )
-            except APIError as error:
-                if not is_ambiguous(error, self._policy):
-                    raise
-                found = await self._find_upload(sha256)  # the upload may have landed
-                if found is not None:
-                    return found
-                if resent >= self._policy.max_retries:  # it did not: upload again, as a create
-                    raise
-                resent += 1
-                await asyncio.sleep(self._policy.delay(resent, error))
-                continue
+        async def upload() -> str:
+            created = await self._files.create(
+                file=path, purpose="extract", external_file_id=sha256, timeout=self._timeout, **self._scope
+            )
             return created.id
+
+        # After an ambiguous failure the upload may have landed: look it up by its hash,
+        # and upload again only if it did not.
+        return await sent_once(upload, lambda _: self._find_upload(sha256), self._policy)
 
     async def _find_upload(self, sha256: str) -> str | None:
         """The oldest file uploaded with ``external_file_id`` = ``sha256``, if any."""
