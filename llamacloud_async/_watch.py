@@ -145,13 +145,9 @@ class AsyncJobWatcher(Generic[J]):
             unseen = pending
         if unseen:
             async for job_id, outcome in self._get_each(unseen):
-                if isinstance(outcome, APIError):
-                    failed: list[APIError] = []
-                    self._failed(outcome, failed)
-                    if failed:
-                        raise failed[0]
-                elif isinstance(outcome, Exception):
-                    raise outcome
+                if isinstance(outcome, Exception):
+                    if not isinstance(outcome, APIError) or self._ends_the_wait(outcome):
+                        raise outcome
                 else:
                     self._answered()
                     self._seen(job_id, outcome, finished)
@@ -171,10 +167,12 @@ class AsyncJobWatcher(Generic[J]):
             if error.status_code == _URI_TOO_LONG and len(batch) > 1:
                 self._batch_size = max(1, len(batch) // 2)
                 return []
-            self._failed(error, errors)
+            if self._ends_the_wait(error):
+                errors.append(error)
             return []
         except APIError as error:
-            self._failed(error, errors)
+            if self._ends_the_wait(error):
+                errors.append(error)
             return []
         self._answered()
         wanted = set(batch)
@@ -190,16 +188,16 @@ class AsyncJobWatcher(Generic[J]):
         self._health.succeeded()
         self._last_error = None
 
-    def _failed(self, error: APIError, errors: list[APIError]) -> None:
+    def _ends_the_wait(self, error: APIError) -> bool:
         """A poll failed: a transient failure waits for the next round, unless no poll
         has ever been answered (then, like anything else, it ends the wait)."""
         if not self._is_transient(error):
-            errors.append(error)
-        elif self._health.judge(error) == Health.STOP:
+            return True
+        if self._health.judge(error) == Health.STOP:
             stopped(error, "the wait", "job")
-            errors.append(error)
-        else:
-            self._last_error = error
+            return True
+        self._last_error = error
+        return False
 
     def _seen(self, job_id: str, job: J, finished: dict[str, J]) -> None:
         self._last[job_id] = job
